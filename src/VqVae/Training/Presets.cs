@@ -1,0 +1,33 @@
+namespace VqVae.Training;
+
+/// <summary>The seed's two recipes, and the "plus" recipes that keep the codebook alive.</summary>
+public static class Presets
+{
+    public static readonly string[] Names = { "mnist", "pokemon", "mnist-plus", "pokemon-plus" };
+
+    public static TrainingOptions Get(string name) => name switch
+    {
+        // Seed, MNIST section: p=4, D=256, K=128, batch 256, lr 1e-4, β=0.25.
+        "mnist" => new TrainingOptions
+        {
+            Preset = name, DataPath = Path.Combine("data", "mnist"), BatchSize = 256, LearningRate = 1e-4,
+            Model = new ModelConfig { Channels = 1, Height = 28, Width = 28, PatchSize = 4, HiddenSize = 256, CodebookSize = 128, Beta = 0.25, Dataset = "mnist" },
+        },
+        // Seed, Pokémon section: RGB 40×40, p=2, batch 128, lr 1e-3, random 80/20 split.
+        "pokemon" => new TrainingOptions
+        {
+            Preset = name, DataPath = Path.Combine("data", "pokemon"), BatchSize = 128, LearningRate = 1e-3, Epochs = 100,
+            Model = new ModelConfig { Channels = 3, Height = 40, Width = 40, PatchSize = 2, HiddenSize = 256, CodebookSize = 128, Beta = 0.25, Dataset = "pokemon" },
+        },
+        "mnist-plus" => Plus(Get("mnist")),
+        "pokemon-plus" => Plus(Get("pokemon")),
+        _ => throw new ArgumentException($"unknown preset '{name}' (expected one of {string.Join(", ", Names)})"),
+    };
+
+    // The codebook options that measurably keep codes in use (docs/QUALITY.md).
+    static TrainingOptions Plus(TrainingOptions seed) => seed with
+    {
+        Preset = seed.Preset + "-plus",
+        Model = seed.Model with { CodebookUpdate = "ema", KmeansInit = true, DeadCodeThreshold = 0.5 },
+    };
+}

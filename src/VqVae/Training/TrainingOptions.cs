@@ -1,0 +1,23 @@
+namespace VqVae.Training;
+
+/// <summary>One training run: the model to build and how to train it. Presets fill these from the seed.</summary>
+public sealed record TrainingOptions
+{
+    public ModelConfig Model { get; init; } = new();
+    public string Preset { get; init; } = "";
+    public string DataPath { get; init; } = "";
+    public int Epochs { get; init; } = 10;
+    public int BatchSize { get; init; } = 256;
+    public double LearningRate { get; init; } = 1e-4;
+    public int Seed { get; init; } = 42;
+    /// <summary>Share of an image folder held out for validation (MNIST IDX files bring their own split).</summary>
+    public double ValidationFraction { get; init; } = 0.2;
+    public string Device { get; init; } = "auto";
+    /// <summary>libtorch intra-op threads; 0 keeps libtorch's default (one per core).</summary>
+    public int Threads { get; init; }
+    /// <summary>Stops an epoch early after this many steps (tests and benchmarks); 0 = the whole set.</summary>
+    public int MaxStepsPerEpoch { get; init; }
+    /// <summary>How many batches of encoder outputs feed the k-means initialisation.</summary>
+    public int KmeansBatches { get; init; } = 4;
+    public int KmeansIterations { get; init; } = 10;
+}
