@@ -1,1 +1,6 @@
-return 0;
+using VqVae.Trainer;
+using VqVae.Training;
+
+// Before the first torch call: libgomp reads its wait policy once, when libtorch loads.
+OpenMpEnvironment.PreferPassiveWait();
+return TrainerCli.Run(args);

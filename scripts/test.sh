@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Runs every test of the solution and ends with one plain line: "Tests: N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+# libtorch's OpenMP threads spin while waiting unless told otherwise (3× slower steps on 2 cores).
+export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
+log=$(mktemp)
+dotnet test VqVaeMl.sln -c Release 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+# One summary line per test assembly: "Passed!  - Failed:     0, Passed:    12, Skipped: ...".
+sum() { grep -E '^(Passed|Failed)! +-' "$log" | grep -oE "$1: +[0-9]+" | awk '{ n += $2 } END { print n + 0 }'; }
+passed=$(sum Passed)
+failed=$(sum Failed)
+rm -f "$log"
+echo "Tests: $passed passed, $failed failed"
+exit "$status"

@@ -1,0 +1,91 @@
+using System.CommandLine;
+using VqVae.Checkpoints;
+using VqVae.Training;
+
+namespace VqVae.Trainer;
+
+/// <summary>`train`: a preset from the seed, every hyperparameter overridable.</summary>
+public static class TrainCommand
+{
+    static readonly Option<string> Preset = new("--preset") { Description = "mnist, pokemon, mnist-plus or pokemon-plus", DefaultValueFactory = _ => "mnist" };
+    static readonly Option<string?> Data = new("--data") { Description = "A folder of MNIST IDX files (plain or .gz) or of PNG/JPEG/GIF/BMP images" };
+    static readonly Option<int?> Epochs = new("--epochs") { Description = "Epochs to train (preset: 10 MNIST, 100 Pokémon)" };
+    static readonly Option<string?> Out = new("--out") { Description = "Output folder (default models/<preset>)" };
+    static readonly Option<bool> Force = new("--force") { Description = "Replace an existing output folder" };
+    static readonly Option<bool> Resume = new("--resume") { Description = "Continue the run in --out from its last checkpoint" };
+    static readonly Option<int?> HiddenSize = new("--hidden-size") { Description = "D, the width of each code vector" };
+    static readonly Option<int?> CodebookSize = new("--codebook-size") { Description = "K, the number of codes" };
+    static readonly Option<int?> PatchSize = new("--patch-size") { Description = "p, the pixels one code covers per side" };
+    static readonly Option<int?> BatchSize = new("--batch-size");
+    static readonly Option<double?> Lr = new("--lr") { Description = "Adam learning rate" };
+    static readonly Option<double?> Beta = new("--beta") { Description = "Weight of the commitment loss" };
+    static readonly Option<int?> Seed = new("--seed");
+    static readonly Option<string?> Ste = new("--ste") { Description = "classic: z_e + sg(z_q − z_e); seed: z_q + (z_e − sg(z_e))" };
+    static readonly Option<string> DeviceName = new("--device") { Description = "auto, cpu or cuda", DefaultValueFactory = _ => "auto" };
+    static readonly Option<int> Threads = new("--threads") { Description = "libtorch threads (0: one per core)" };
+    static readonly Option<string?> Arch = new("--arch") { Description = "patch (the seed's) or conv (the VQ-VAE paper's)" };
+    static readonly Option<int?> ImageSize = new("--image-size") { Description = "Resize images of a folder to this square size" };
+    static readonly Option<int?> Channels = new("--channels") { Description = "1 (grayscale) or 3 (RGB)" };
+    static readonly Option<string?> CodebookUpdate = new("--codebook-update") { Description = "loss (the seed's VQ loss) or ema" };
+    static readonly Option<bool?> KmeansInit = new("--kmeans-init") { Description = "Initialise the codebook by k-means on the first batches' encoder outputs" };
+    static readonly Option<double?> DeadCodeThreshold = new("--dead-code-threshold") { Description = "Re-seed codes whose EMA usage per batch falls below this" };
+    static readonly Option<int> MaxSteps = new("--max-steps-per-epoch") { Description = "Cut each epoch short (smoke runs)" };
+
+    public static Command Create()
+    {
+        Ste.AcceptOnlyFromAmong("classic", "seed");
+        DeviceName.AcceptOnlyFromAmong("auto", "cpu", "cuda");
+        Arch.AcceptOnlyFromAmong("patch", "conv");
+        CodebookUpdate.AcceptOnlyFromAmong("loss", "ema");
+        Preset.AcceptOnlyFromAmong(Presets.Names);
+        var command = new Command("train", "Train a VQ-VAE; writes best/ and last/ checkpoints, metrics.csv and pictures.")
+        {
+            Preset, Data, Epochs, Out, Force, Resume, HiddenSize, CodebookSize, PatchSize, BatchSize, Lr, Beta, Seed, Ste,
+            DeviceName, Threads, Arch, ImageSize, Channels, CodebookUpdate, KmeansInit, DeadCodeThreshold, MaxSteps,
+        };
+        command.SetAction(parse =>
+        {
+            TrainingOptions options;
+            try { options = OptionsFrom(parse); }
+            catch (Exception e) when (e is ArgumentException or InvalidDataException) { return TrainerCli.Fail(e.Message); }
+            var outDir = parse.GetValue(Out) ?? Path.Combine("models", options.Preset);
+            return TrainRun.Execute(options, outDir, parse.GetValue(Force), parse.GetValue(Resume));
+        });
+        return command;
+    }
+
+    static TrainingOptions OptionsFrom(ParseResult parse)
+    {
+        var preset = Presets.Get(parse.GetValue(Preset)!);
+        var m = preset.Model;
+        int? size = parse.GetValue(ImageSize);
+        var model = m with
+        {
+            Arch = parse.GetValue(Arch) ?? m.Arch,
+            HiddenSize = parse.GetValue(HiddenSize) ?? m.HiddenSize,
+            CodebookSize = parse.GetValue(CodebookSize) ?? m.CodebookSize,
+            PatchSize = parse.GetValue(PatchSize) ?? m.PatchSize,
+            Beta = parse.GetValue(Beta) ?? m.Beta,
+            Ste = parse.GetValue(Ste) ?? m.Ste,
+            Channels = parse.GetValue(Channels) ?? m.Channels,
+            Height = size ?? m.Height,
+            Width = size ?? m.Width,
+            CodebookUpdate = parse.GetValue(CodebookUpdate) ?? m.CodebookUpdate,
+            KmeansInit = parse.GetValue(KmeansInit) ?? m.KmeansInit,
+            DeadCodeThreshold = parse.GetValue(DeadCodeThreshold) ?? m.DeadCodeThreshold,
+        };
+        model.Validate();
+        return preset with
+        {
+            Model = model,
+            DataPath = parse.GetValue(Data) ?? preset.DataPath,
+            Epochs = parse.GetValue(Epochs) ?? preset.Epochs,
+            BatchSize = parse.GetValue(BatchSize) ?? preset.BatchSize,
+            LearningRate = parse.GetValue(Lr) ?? preset.LearningRate,
+            Seed = parse.GetValue(Seed) ?? preset.Seed,
+            Device = parse.GetValue(DeviceName)!,
+            Threads = parse.GetValue(Threads),
+            MaxStepsPerEpoch = parse.GetValue(MaxSteps),
+        };
+    }
+}

@@ -1,0 +1,48 @@
+using Spectre.Console;
+using VqVae.Checkpoints;
+using VqVae.Training;
+
+namespace VqVae.Trainer;
+
+/// <summary>Runs one training job for the CLI: checks the output folder, loads data, trains, draws the pictures.</summary>
+public static class TrainRun
+{
+    public static int Execute(TrainingOptions options, string outDir, bool force, bool resume)
+    {
+        bool exists = Directory.Exists(outDir) && Directory.EnumerateFileSystemEntries(outDir).Any();
+        if (exists && !force && !resume)
+            return TrainerCli.Fail($"{outDir}: output folder exists and is not empty (use --force to replace it, or --resume to continue it)");
+        if (resume && !exists)
+            return TrainerCli.Fail($"{outDir}: nothing to resume (no such run)");
+        try
+        {
+            if (resume)
+            {
+                // The run's own configuration wins, so a resumed run is the same run; only --epochs may extend it.
+                var saved = Checkpoint.ReadInfo(Path.Combine(outDir, Checkpoint.LastFolder));
+                options = options with { Model = saved.Model };
+            }
+            var (trainSet, validationSet) = TrainingData.Load(options);
+            using var train = TrainingData.ToTensor(trainSet);
+            using var validation = TrainingData.ToTensor(validationSet);
+            var loop = new TrainingLoop(options, train, validation);
+            if (resume) loop.RestoreFrom(outDir);
+            else if (exists) Directory.Delete(outDir, recursive: true);
+
+            var view = new TrainingConsoleView();
+            view.Run(() => loop.Run(outDir, view));
+
+            AnsiConsole.MarkupLine("[grey]drawing pictures from the best checkpoint…[/]");
+            var (best, info) = Checkpoint.Load(outDir, loop.Model.parameters().First().device);
+            TrainingPictures.SaveLearningCurve(outDir, loop.History);
+            TrainingPictures.SaveReconstructions(Path.Combine(outDir, TrainingPictures.ReconstructionsFile), best, validation.to(best.parameters().First().device), options.Seed);
+            TrainingPictures.SaveCodebook(Path.Combine(outDir, TrainingPictures.CodebookFile), best);
+            AnsiConsole.MarkupLineInterpolated($"best epoch {info.Epoch}: validation MSE {info.Metrics?.ValidationMse:F5}, {info.Metrics?.ActiveCodes} codes in use → [green]{outDir}[/]");
+            return 0;
+        }
+        catch (Exception e) when (e is InvalidDataException or DirectoryNotFoundException or FileNotFoundException or InvalidOperationException)
+        {
+            return TrainerCli.Fail(e.Message);
+        }
+    }
+}

@@ -1,0 +1,178 @@
+using System.Diagnostics;
+using TorchSharp;
+using VqVae.Checkpoints;
+using VqVae.Model;
+using static TorchSharp.torch;
+
+namespace VqVae.Training;
+
+/// <summary>What the loop reports while it runs; the CLI draws it, tests ignore it.</summary>
+public interface ITrainingObserver
+{
+    void Started(TrainingOptions options, Device device, long trainImages, long validationImages, int stepsPerEpoch) { }
+    void Step(int epoch, int step, int stepsPerEpoch) { }
+    void EpochDone(EpochMetrics metrics, bool isBest) { }
+}
+
+/// <summary>
+/// The seed's training loop: Adam on recon + VQ + β·commitment, validation after each epoch, the best
+/// checkpoint chosen by validation reconstruction MSE. Data sit on the device as one tensor and are
+/// sliced per batch; losses are summed on the device and read once per epoch (no host sync per step).
+/// </summary>
+public sealed class TrainingLoop
+{
+    public const string MetricsFile = "metrics.csv";
+    public const string StateFile = "trainer-state.json";
+
+    readonly TrainingOptions options;
+    readonly Tensor train;
+    readonly Tensor validation;
+    readonly Device device;
+
+    public VqVaeModel Model { get; }
+    public TorchSharp.Modules.Adam Optimizer { get; }
+    public List<EpochMetrics> History { get; } = new();
+    public int CompletedEpochs { get; private set; }
+    public double BestMse { get; private set; } = double.PositiveInfinity;
+
+    public TrainingLoop(TrainingOptions options, Tensor trainImages, Tensor validationImages)
+    {
+        this.options = options;
+        device = DeviceChoice.Resolve(options.Device);
+        if (options.Threads > 0) set_num_threads(options.Threads);
+        manual_seed(options.Seed);
+        Model = new VqVaeModel(options.Model);
+        Model.to(device);
+        train = trainImages.to(device);
+        validation = validationImages.to(device);
+        // With EMA updates the codebook is not a gradient-trained parameter.
+        if (options.Model.CodebookUpdate == "ema") Model.codebook.weight.requires_grad = false;
+        Optimizer = optim.Adam(Model.parameters().Where(p => p.requires_grad), lr: options.LearningRate);
+    }
+
+    public int StepsPerEpoch
+    {
+        get
+        {
+            int steps = (int)((train.shape[0] + options.BatchSize - 1) / options.BatchSize);
+            return options.MaxStepsPerEpoch > 0 ? Math.Min(steps, options.MaxStepsPerEpoch) : steps;
+        }
+    }
+
+    /// <summary>Trains the remaining epochs, writing checkpoints and metrics into outDir after each.</summary>
+    public IReadOnlyList<EpochMetrics> Run(string outDir, ITrainingObserver? observer = null)
+    {
+        Directory.CreateDirectory(outDir);
+        observer?.Started(options, device, train.shape[0], validation.shape[0], StepsPerEpoch);
+        if (CompletedEpochs == 0 && options.Model.KmeansInit) InitialiseCodebookWithKmeans();
+        for (int epoch = CompletedEpochs + 1; epoch <= options.Epochs; epoch++)
+        {
+            var clock = Stopwatch.StartNew();
+            var (trainLoss, restarted, images) = TrainEpoch(epoch, observer);
+            var metrics = Evaluator.Evaluate(Model, validation, Math.Max(options.BatchSize, 256)) with
+            {
+                Epoch = epoch,
+                TrainLoss = trainLoss,
+                RestartedCodes = restarted,
+                Seconds = clock.Elapsed.TotalSeconds,
+                ImagesPerSecond = images / clock.Elapsed.TotalSeconds,
+            };
+            History.Add(metrics);
+            CompletedEpochs = epoch;
+            bool isBest = metrics.ValidationMse < BestMse;
+            if (isBest)
+            {
+                BestMse = metrics.ValidationMse;
+                Checkpoint.Save(Path.Combine(outDir, Checkpoint.BestFolder), Model, Info(metrics));
+            }
+            Checkpoint.Save(Path.Combine(outDir, Checkpoint.LastFolder), Model, Info(metrics), Optimizer,
+                dir => File.WriteAllText(Path.Combine(dir, StateFile), TrainerState.From(this).ToJson()));
+            MetricsCsv.Write(Path.Combine(outDir, MetricsFile), History);
+            observer?.EpochDone(metrics, isBest);
+        }
+        return History;
+    }
+
+    (double Loss, int Restarted, long Images) TrainEpoch(int epoch, ITrainingObserver? observer)
+    {
+        Model.train();
+        using var epochScope = NewDisposeScope();
+        // Each epoch's shuffle and restarts draw from a generator seeded by (seed, epoch), so a resumed
+        // run replays exactly the epochs it has not done.
+        var generator = new Generator((ulong)(options.Seed * 100_003L + epoch));
+        var order = randperm(train.shape[0], generator: generator).to(device);
+        var lossSum = zeros(1, device: device);
+        int restarted = 0;
+        long images = 0;
+        int steps = StepsPerEpoch;
+        for (int step = 0; step < steps; step++)
+        {
+            using var scope = NewDisposeScope();
+            long start = (long)step * options.BatchSize;
+            long count = Math.Min(options.BatchSize, train.shape[0] - start);
+            var x = train.index_select(0, order.narrow(0, start, count));
+            var output = Model.forward(x);
+            var loss = VqVaeLoss.Compute(output, x, options.Model.Beta, withVqTerm: options.Model.CodebookUpdate == "loss");
+            Optimizer.zero_grad();
+            loss.Total.backward();
+            Optimizer.step();
+            restarted += UpdateCodebook(output, generator);
+            lossSum.add_(loss.Total.detach());
+            images += count;
+            observer?.Step(epoch, step + 1, steps);
+        }
+        return (lossSum.item<float>() / steps, restarted, images);
+    }
+
+    /// <summary>The optional codebook rules of issue 6: EMA updates and dead-code restarts.</summary>
+    int UpdateCodebook(VqVaeOutput output, Generator generator)
+    {
+        var config = options.Model;
+        if (config.CodebookUpdate != "ema" && config.DeadCodeThreshold <= 0) return 0;
+        var z = output.ZE.detach().reshape(-1, config.HiddenSize);
+        if (config.CodebookUpdate == "ema") Model.codebook.EmaUpdate(z, output.Codes, config.EmaDecay);
+        return config.DeadCodeThreshold > 0
+            ? Model.codebook.RestartDeadCodes(z, output.Codes, config.DeadCodeThreshold, config.EmaDecay, generator)
+            : 0;
+    }
+
+    void InitialiseCodebookWithKmeans()
+    {
+        using var _ = no_grad();
+        using var scope = NewDisposeScope();
+        var generator = new Generator((ulong)options.Seed);
+        long n = Math.Min(train.shape[0], (long)options.BatchSize * options.KmeansBatches);
+        var sample = train.index_select(0, randperm(train.shape[0], generator: generator).narrow(0, 0, n).to(device));
+        var z = Model.Encode(sample).reshape(-1, options.Model.HiddenSize);
+        Model.codebook.Assign(Kmeans.Fit(z, options.Model.CodebookSize, options.KmeansIterations, generator));
+    }
+
+    CheckpointInfo Info(EpochMetrics metrics) => new()
+    {
+        Model = options.Model,
+        Epoch = metrics.Epoch,
+        Metrics = metrics,
+        Training = new TrainingSettings
+        {
+            Preset = options.Preset, DataPath = options.DataPath, Epochs = options.Epochs, BatchSize = options.BatchSize,
+            LearningRate = options.LearningRate, Seed = options.Seed, ValidationFraction = options.ValidationFraction,
+            Device = device.type.ToString().ToLowerInvariant(), Threads = get_num_threads(),
+        },
+    };
+
+    /// <summary>Continues a run from its last/ checkpoint: weights, optimizer state, epoch count, best-so-far, history.</summary>
+    public void RestoreFrom(string outDir)
+    {
+        var last = Path.Combine(outDir, Checkpoint.LastFolder);
+        var statePath = Path.Combine(last, StateFile);
+        if (!File.Exists(statePath)) throw new InvalidDataException($"{statePath}: missing: {outDir} has no resumable checkpoint");
+        var state = TrainerState.FromJson(File.ReadAllText(statePath), statePath);
+        Model.load(Path.Combine(last, Checkpoint.WeightsFile));
+        Model.to(device);
+        Optimizer.load_state_dict(Path.Combine(last, Checkpoint.OptimizerFile));
+        CompletedEpochs = state.CompletedEpochs;
+        BestMse = state.BestMse;
+        History.Clear();
+        History.AddRange(state.History);
+    }
+}
