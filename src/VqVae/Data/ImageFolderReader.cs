@@ -1,0 +1,36 @@
+namespace VqVae.Data;
+
+/// <summary>
+/// Every PNG/JPEG/GIF/BMP file below a folder as one <see cref="ImageSet"/>, in ordinal order of
+/// relative path so the same folder always gives the same order (and so the same split).
+/// </summary>
+public static class ImageFolderReader
+{
+    public static ImageSet Read(string folder, int channels, int height, int width)
+    {
+        if (channels is not (1 or 3)) throw new ArgumentOutOfRangeException(nameof(channels), $"channels must be 1 or 3, not {channels}");
+        if (height < 1 || width < 1) throw new ArgumentOutOfRangeException(nameof(height), $"image size {height}x{width} must be positive");
+        if (!Directory.Exists(folder)) throw new InvalidDataException($"{folder}: folder not found");
+
+        var all = Directory.GetFiles(folder, "*", SearchOption.AllDirectories);
+        var files = all.Where(ImageDecoder.HasImageExtension)
+            .Select(f => Path.GetRelativePath(folder, f))
+            .Order(StringComparer.Ordinal)
+            .ToArray();
+        if (files.Length == 0)
+            throw new InvalidDataException(all.Length == 0
+                ? $"{folder}: folder is empty; expected PNG, JPEG, GIF or BMP images in it or below it"
+                : $"{folder}: no PNG, JPEG, GIF or BMP images in it or below it (only {all.Length} other files)");
+
+        var size = channels * height * width;
+        var pixels = new float[(long)files.Length * size];
+        for (var i = 0; i < files.Length; i++)
+        {
+            var path = Path.Combine(folder, files[i]);
+            using var decoded = ImageDecoder.Decode(File.ReadAllBytes(path), path);
+            using var image = ImageDecoder.RenderOnWhite(decoded, width, height);
+            ImageDecoder.CopyPixels(image, channels, pixels, i * size);
+        }
+        return new ImageSet(pixels, files.Length, channels, height, width, files);
+    }
+}

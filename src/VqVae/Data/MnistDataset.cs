@@ -1,0 +1,31 @@
+namespace VqVae.Data;
+
+/// <summary>MNIST from its IDX files: the training images, and the t10k images as validation set.</summary>
+public static class MnistDataset
+{
+    public const string TrainImages = "train-images-idx3-ubyte";
+    public const string TrainLabels = "train-labels-idx1-ubyte";
+    public const string TestImages = "t10k-images-idx3-ubyte";
+    public const string TestLabels = "t10k-labels-idx1-ubyte";
+
+    /// <summary>Finds the files in <paramref name="dir"/> itself or in torchvision's dir/MNIST/raw, plain or .gz.</summary>
+    public static (ImageSet Train, ImageSet Validation) Load(string dir) =>
+        (IdxReader.ReadImages(Find(dir, TrainImages)), IdxReader.ReadImages(Find(dir, TestImages)));
+
+    /// <summary>The labels of the training and validation sets, in the same order as <see cref="Load"/>'s images.</summary>
+    public static (byte[] Train, byte[] Validation) LoadLabels(string dir) =>
+        (IdxReader.ReadLabels(Find(dir, TrainLabels)), IdxReader.ReadLabels(Find(dir, TestLabels)));
+
+    static string Find(string dir, string name)
+    {
+        string[] folders = [dir, Path.Combine(dir, "MNIST", "raw")];
+        foreach (var folder in folders)
+            foreach (var file in new[] { name, name + ".gz" })
+            {
+                var path = Path.Combine(folder, file);
+                if (File.Exists(path)) return path;
+            }
+        throw new InvalidDataException(
+            $"{dir}: no {name} (or {name}.gz) here or in MNIST/raw below it; fetch MNIST first (the fetch-data verb)");
+    }
+}
