@@ -10,7 +10,10 @@ public sealed class TrainingConsoleView : ITrainingObserver
 {
     ProgressTask? task;
 
-    public void Run(Action train) =>
+    public void Run(Action train)
+    {
+        // A redirected console (CI, logs) gets the epoch lines only, not a redrawn bar per step.
+        if (!AnsiConsole.Profile.Capabilities.Interactive) { train(); return; }
         AnsiConsole.Progress()
             .AutoClear(false)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
@@ -20,6 +23,7 @@ public sealed class TrainingConsoleView : ITrainingObserver
                 train();
                 task.StopTask();
             });
+    }
 
     public void Started(TrainingOptions options, torch.Device device, long trainImages, long validationImages, int stepsPerEpoch)
     {

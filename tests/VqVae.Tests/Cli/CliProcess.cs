@@ -1,0 +1,32 @@
+using System.Diagnostics;
+
+namespace VqVae.Tests.Cli;
+
+/// <summary>Runs a CLI of the solution as a real process (the dll is copied beside the tests), so exit codes and streams are the real ones.</summary>
+public static class CliProcess
+{
+    public sealed record Result(int ExitCode, string Stdout, string Stderr);
+
+    public static Process Start(string dll, IEnumerable<string> args, string? workingDirectory = null)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = workingDirectory ?? AppContext.BaseDirectory,
+        };
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, dll));
+        foreach (var arg in args) info.ArgumentList.Add(arg);
+        info.Environment["OMP_WAIT_POLICY"] = "PASSIVE";
+        return Process.Start(info)!;
+    }
+
+    public static Result Run(string dll, params string[] args)
+    {
+        using var process = Start(dll, args);
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(TimeSpan.FromMinutes(5))) { process.Kill(entireProcessTree: true); throw new TimeoutException($"{dll} {string.Join(' ', args)}"); }
+        return new Result(process.ExitCode, stdout.Result, stderr.Result);
+    }
+}
