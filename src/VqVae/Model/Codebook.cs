@@ -66,7 +66,7 @@ public sealed class Codebook : nn.Module
     {
         using var _ = no_grad();
         var onehot = nn.functional.one_hot(codes.flatten(), Size).to(z.dtype);
-        ema_cluster_size.mul_(decay).add_(onehot.sum(0), alpha: 1 - decay);
+        ema_cluster_size.mul_(decay).add_(onehot.sum(dim: 0), alpha: 1 - decay);
         ema_embed_sum.mul_(decay).add_(onehot.t().matmul(z), alpha: 1 - decay);
         var n = ema_cluster_size.sum();
         var smoothed = (ema_cluster_size + epsilon) / (n + Size * epsilon) * n;
