@@ -26,7 +26,6 @@ public sealed class TrainedModels : IDisposable
 
     public TrainedModels()
     {
-        OneDnnWorkaround.Apply();
         var configs = new Dictionary<string, ModelConfig>
         {
             ["patch-gray"] = new() { Arch = "patch", Channels = 1, Height = 28, Width = 28, PatchSize = 4, HiddenSize = 32, CodebookSize = 16 },

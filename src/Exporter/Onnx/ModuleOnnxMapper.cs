@@ -81,6 +81,10 @@ public sealed class ModuleOnnxMapper
         return Graph.AddNode("Gather", new[] { weight, indices }, name, Attr.Int("axis", 0));
     }
 
+    /// <summary>nn.Embedding: rows of its weight at integer indices of any shape → [..., D].</summary>
+    public string Embedding(Embedding embedding, string indices, string? output = null) =>
+        Embedding(embedding, embedding.weight!, indices, output ?? NameOf(embedding));
+
     /// <summary>A residual connection: input + body(input).</summary>
     public string Residual(nn.Module block, string input, Func<string, string> body) =>
         Graph.AddNode("Add", new[] { input, body(input) }, NameOf(block));
