@@ -1,3 +1,6 @@
 using VqVae.Exporter.Cli;
+using VqVae.Training;
 
-return ExportCli.Run(args, Console.Out, Console.Error);
+// Before the first torch call: libtorch reads these native settings once, when it loads.
+LibtorchEnvironment.Prepare();
+return ExportCli.Run(args, Console.Out, Console.Error, ValidationImages.ForCheckpoint);

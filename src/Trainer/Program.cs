@@ -1,6 +1,6 @@
 using VqVae.Trainer;
 using VqVae.Training;
 
-// Before the first torch call: libgomp reads its wait policy once, when libtorch loads.
-OpenMpEnvironment.PreferPassiveWait();
+// Before the first torch call: libtorch reads these native settings once, when it loads.
+LibtorchEnvironment.Prepare();
 return TrainerCli.Run(args);

@@ -5,7 +5,7 @@ namespace VqVae.Tests;
 
 static class TorchSetup
 {
-    // Before any test touches libtorch: its OpenMP threads would otherwise spin between steps.
+    // Before any test touches libtorch (see LibtorchEnvironment for why each setting matters).
     [ModuleInitializer]
-    internal static void PreferPassiveOpenMpWait() => OpenMpEnvironment.PreferPassiveWait();
+    internal static void Prepare() => LibtorchEnvironment.Prepare();
 }

@@ -1,0 +1,33 @@
+using System.Runtime.InteropServices;
+
+namespace VqVae.Training;
+
+/// <summary>
+/// Native settings libtorch reads once, when it is first loaded — so they must be in the process's
+/// native environment before the first torch call. .NET's Environment.SetEnvironmentVariable does not
+/// reach native code on Linux, hence libc's setenv. A value the user set is kept.
+/// </summary>
+public static partial class LibtorchEnvironment
+{
+    [LibraryImport("libc", EntryPoint = "setenv", StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int SetEnv(string name, string value, int overwrite);
+
+    public static void Prepare()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        // libtorch's OpenMP threads spin while they wait; on a small shared machine that made a
+        // 2-thread training step 3× slower.
+        Set("OMP_WAIT_POLICY", "PASSIVE");
+        // oneDNN's AVX-512 convolution backward kernels in libtorch-cpu 2.10 return NaN or wrong input
+        // gradients now and then on AVX-512 AMD EPYC machines (seen on this project's), which makes the
+        // conv model diverge within a few steps. Capped at AVX2 they are right, and training repeats.
+        Set("ONEDNN_MAX_CPU_ISA", "AVX2");
+    }
+
+    static void Set(string name, string value)
+    {
+        if (Environment.GetEnvironmentVariable(name) != null) return;
+        SetEnv(name, value, 0);
+        Environment.SetEnvironmentVariable(name, value);
+    }
+}
