@@ -39,6 +39,25 @@ public sealed class SavedModelTests(TrainedModels models) : IDisposable
         }
     }
 
+    [Fact]
+    public void A_zip_loaded_into_a_context_asking_for_cuda_runs_where_it_can_with_identical_outputs()
+    {
+        var c = models.Gray;
+        var model = VqVaeModelFolder.Open(c.OnnxFolder);
+        var scoring = VqVaeScoringModel.ForImages(new MLContext(seed: 0), model);
+        var zip = Path.Combine(temp, "gpu.zip");
+        scoring.Save(zip);
+        var loaded = VqVaeScoringModel.Load(new MLContext(seed: 0) { GpuDeviceId = 0, FallbackToCpu = true }, zip);
+        Assert.Equal(ExecutionProviderProbe.Probe(model.DecoderPath, 0, fallbackToCpu: true), loaded.ExecutionProvider);
+
+        var (before, after) = (scoring.CreateImageEngine<VqVaePrediction>(), loaded.CreateImageEngine<VqVaePrediction>());
+        foreach (var relative in c.Images.Take(6))
+        {
+            var input = new VqVaeImageInput { ImagePath = Path.Combine(c.ImagesFolder, relative) };
+            Assert.Equal(before.Predict(input).Codes, after.Predict(input).Codes);
+        }
+    }
+
     [Theory, MemberData(nameof(Cases))]
     public void The_decoder_graph_alone_rebuilds_the_pipelines_reconstructions_from_codes(string name)
     {

@@ -14,15 +14,21 @@ public static class ExecutionProviderProbe
     public const string Cuda = "CUDA";
     public const string Cpu = "CPU";
 
-    /// <summary>"CUDA" or "CPU"; throws ExecutionProviderException when CUDA fails and fallback is off.</summary>
-    public static string Probe(string modelPath, int? gpuDeviceId, bool fallbackToCpu)
+    /// <summary>
+    /// "CUDA" or "CPU"; throws ExecutionProviderException when CUDA fails and fallback is off. Without a
+    /// model path only the provider library is loaded, which misses a CUDA that loads but has no device.
+    /// </summary>
+    public static string Probe(string? modelPath, int? gpuDeviceId, bool fallbackToCpu)
     {
         if (gpuDeviceId is not int device) return Cpu;
         try
         {
             using var options = new SessionOptions();
             options.AppendExecutionProvider_CUDA(device);
-            using var session = new InferenceSession(modelPath, options);
+            if (modelPath is not null)
+            {
+                using var session = new InferenceSession(modelPath, options);
+            }
             return Cuda;
         }
         catch (Exception e) when (e is OnnxRuntimeException or DllNotFoundException or EntryPointNotFoundException)

@@ -57,12 +57,13 @@ public sealed class VqVaeScoringModel
         AtomicFile.Write(zipPath, stream => Context.Model.Save(Transformer, InputSchema, stream));
 
     /// <summary>
-    /// Loads a .zip written by <see cref="Save"/>. The graphs' execution provider is the context's
-    /// (ML.NET reads GpuDeviceId and FallbackToCpu from the MLContext when it loads ONNX transforms).
+    /// Loads a .zip written by <see cref="Save"/>. ML.NET takes the graphs' execution provider from the
+    /// context (MLContext.GpuDeviceId and FallbackToCpu), so the probe asks about the same.
     /// </summary>
-    public static VqVaeScoringModel Load(MLContext context, string zipPath, string executionProvider = ExecutionProviderProbe.Cpu)
+    public static VqVaeScoringModel Load(MLContext context, string zipPath)
     {
+        var provider = ExecutionProviderProbe.Probe(null, context.GpuDeviceId, context.FallbackToCpu);
         var transformer = context.Model.Load(zipPath, out var inputSchema);
-        return new VqVaeScoringModel(context, transformer, inputSchema, executionProvider);
+        return new VqVaeScoringModel(context, transformer, inputSchema, provider);
     }
 }
