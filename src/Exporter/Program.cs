@@ -1,1 +1,3 @@
-return 0;
+using VqVae.Exporter.Cli;
+
+return ExportCli.Run(args, Console.Out, Console.Error);

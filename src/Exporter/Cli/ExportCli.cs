@@ -1,0 +1,104 @@
+using System.CommandLine;
+using Spectre.Console;
+using VqVae.Checkpoints;
+using VqVae.Exporter.Verification;
+
+namespace VqVae.Exporter.Cli;
+
+/// <summary>
+/// <c>vqvae-export --model DIR [--out DIR] [--verify] [--force]</c>. Exit codes: 0 done, 1 verification
+/// beyond tolerance, 2 bad input (one line on stderr naming the file and the problem).
+/// </summary>
+public static class ExportCli
+{
+    public const int Ok = 0;
+    public const int VerificationFailed = 1;
+    public const int BadInput = 2;
+
+    /// <param name="validationImages">
+    /// Supplies real images ([M, C, H, W] flattened, 0..1) for --verify from the checkpoint's
+    /// configuration, or null when there are none; random inputs are always checked as well.
+    /// </param>
+    public static int Run(string[] args, TextWriter output, TextWriter error, Func<CheckpointInfo, float[]?>? validationImages = null)
+    {
+        var model = new Option<string>("--model") { Description = "Training output folder (its best/ checkpoint is exported) or a checkpoint folder", Required = true };
+        var outDir = new Option<string?>("--out") { Description = "Output folder (default: <model>/onnx)" };
+        var verify = new Option<bool>("--verify") { Description = "Run the graphs in ONNX Runtime against TorchSharp and print the differences" };
+        var force = new Option<bool>("--force") { Description = "Replace an existing output folder" };
+        var root = new RootCommand("Exports a trained VQ-VAE checkpoint as encoder, quantizer and decoder ONNX graphs.")
+        {
+            model, outDir, verify, force,
+        };
+        root.SetAction(parse => Execute(parse.GetValue(model)!, parse.GetValue(outDir), parse.GetValue(verify), parse.GetValue(force),
+            output, error, validationImages));
+
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            error.WriteLine($"vqvae-export: {parsed.Errors[0].Message}");
+            return BadInput;
+        }
+        return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error });
+    }
+
+    static int Execute(string modelPath, string? outDir, bool verify, bool force, TextWriter output, TextWriter error,
+        Func<CheckpointInfo, float[]?>? validationImages)
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(output), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors,
+        });
+        // Written to a file, a pipe or a test's writer, tables keep their natural width instead of wrapping at 80 columns.
+        if (!ReferenceEquals(output, Console.Out) || Console.IsOutputRedirected) console.Profile.Width = 200;
+        try
+        {
+            var result = VqVaeOnnxExporter.ExportCheckpoint(modelPath, outDir, force);
+            output.WriteLine($"Exported {result.CheckpointDirectory} → {result.OutputDirectory}");
+            console.Write(GraphTable(result));
+            if (!verify) return Ok;
+
+            var (torchModel, info) = Checkpoint.Load(result.CheckpointDirectory!);
+            using (torchModel)
+            {
+                var images = validationImages?.Invoke(info);
+                var report = OnnxVerifier.Verify(torchModel, result.OutputDirectory, new VerifyOptions { Images = images });
+                console.Write(ReportTable(report));
+                output.WriteLine(report.UsedImages ? "Inputs: validation images and random images/codes." : "Inputs: random images and codes (no validation images available).");
+                if (report.Passed) { output.WriteLine("Verification passed."); return Ok; }
+                error.WriteLine($"vqvae-export: {result.OutputDirectory}: ONNX graphs differ from the TorchSharp model beyond tolerance {report.Tolerance:g}");
+                return VerificationFailed;
+            }
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            error.WriteLine($"vqvae-export: {OneLine(e.Message)}");
+            return BadInput;
+        }
+    }
+
+    static Table GraphTable(ExportResult result)
+    {
+        var table = new Table().AddColumns("graph", "inputs", "outputs", "size");
+        foreach (var g in result.Graphs)
+            table.AddRow(Markup.Escape(g.File), Markup.Escape(Values(g.Inputs)), Markup.Escape(Values(g.Outputs)), $"{g.Bytes / 1024.0:F1} KiB");
+        return table;
+    }
+
+    static string Values(IReadOnlyList<GraphValue> values) =>
+        string.Join("\n", values.Select(v => $"{v.Name} {v.ElementType} {v.Shape}"));
+
+    static Table ReportTable(VerificationReport r)
+    {
+        var table = new Table().AddColumns("check", "max |ORT − Torch|", "tolerance");
+        string Row(double d) => d <= r.Tolerance ? $"{d:E2}" : $"{d:E2} (FAIL)";
+        table.AddRow("encoder z_e", Row(r.EncoderMaxDiff), $"{r.Tolerance:E0}");
+        table.AddRow("quantizer z_q", Row(r.QuantizerMaxDiff), $"{r.Tolerance:E0}");
+        table.AddRow("decoder reconstruction", Row(r.DecoderMaxDiff), $"{r.Tolerance:E0}");
+        table.AddRow("chain encoder→quantizer→decoder", Row(r.ChainMaxDiff), $"{r.Tolerance:E0}");
+        table.AddRow("codes", $"{r.CodesCompared} compared, {r.CodeTies} ties, {r.CodeMismatches} mismatches", "0 mismatches");
+        table.Caption($"batch sizes {string.Join(", ", r.BatchSizes)}; ONNX Runtime {r.Optimization}");
+        return table;
+    }
+
+    static string OneLine(string message) => message.ReplaceLineEndings(" ");
+}

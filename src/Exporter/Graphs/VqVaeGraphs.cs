@@ -1,0 +1,111 @@
+using System.Globalization;
+using Onnx;
+using TorchSharp;
+using VqVae.Checkpoints;
+using VqVae.Exporter.Onnx;
+using VqVae.Model;
+using static TorchSharp.torch;
+using DataType = Onnx.TensorProto.Types.DataType;
+
+namespace VqVae.Exporter.Graphs;
+
+/// <summary>
+/// Builds the three graphs of a VQ-VAE. The architecture-specific part is only the encoder and decoder
+/// bodies (<see cref="EncoderBody"/>, <see cref="DecoderBody"/>); inputs, outputs, the quantizer, the
+/// codebook lookup and the metadata are shared, so every architecture exports the same interface.
+/// </summary>
+public static class VqVaeGraphs
+{
+    public static ModelProto Encoder(VqVaeModel model, CheckpointInfo info)
+    {
+        var c = model.Config;
+        var g = new OnnxGraphBuilder("vqvae_encoder", "VQ-VAE encoder: image → continuous latent z_e (before quantization).");
+        var m = new ModuleOnnxMapper(g, model);
+        g.AddInput(OnnxNames.Image, DataType.Float, ImageDims(c), $"float32 [N, {c.Channels}, {c.Height}, {c.Width}] pixels in 0..1, NCHW.");
+        EncoderBody(m, model.encoder, OnnxNames.Image, OnnxNames.ZE);
+        g.AddOutput(OnnxNames.ZE, DataType.Float, LatentDims(c, c.HiddenSize), $"float32 [N, {c.LatentHeight}, {c.LatentWidth}, {c.HiddenSize}] encoder output, NHWC.");
+        return Finish(g, info);
+    }
+
+    /// <summary>Nearest code by squared L2, written ‖z‖² − 2·z·Eᵀ + ‖E‖² (one MatMul, as Codebook.Distances), then the lookup.</summary>
+    public static ModelProto Quantizer(VqVaeModel model, CheckpointInfo info)
+    {
+        var c = model.Config;
+        var g = new OnnxGraphBuilder("vqvae_quantizer", "VQ-VAE quantizer: z_e → index of the nearest codebook vector (squared L2) and that vector.");
+        var m = new ModuleOnnxMapper(g, model);
+        g.AddInput(OnnxNames.ZE, DataType.Float, LatentDims(c, c.HiddenSize), $"float32 [N, {c.LatentHeight}, {c.LatentWidth}, {c.HiddenSize}] encoder output, NHWC.");
+
+        var codebook = m.Parameter(model.codebook, "weight", model.codebook.weight);
+        var flatShape = g.AddInitializer("quantizer.flat_shape", new long[] { -1, c.HiddenSize }, new long[] { 2 });
+        var z = g.AddNode("Reshape", new[] { OnnxNames.ZE, flatShape }, "quantizer.z");
+        var zSquared = g.AddNode("ReduceSumSquare", new[] { z }, "quantizer.z_sq", Attr.Ints("axes", 1), Attr.Int("keepdims", 1));
+        var codebookT = g.AddNode("Transpose", new[] { codebook }, $"{codebook}.T", Attr.Ints("perm", 1, 0));
+        var dot = g.AddNode("MatMul", new[] { z, codebookT }, "quantizer.z_dot_e");
+        var two = g.AddInitializer("quantizer.two", new[] { 2f }, Array.Empty<long>());
+        var twoDot = g.AddNode("Mul", new[] { dot, two }, "quantizer.two_z_dot_e");
+        var eSquared = g.AddNode("ReduceSumSquare", new[] { codebook }, $"{codebook}.sq", Attr.Ints("axes", 1), Attr.Int("keepdims", 0));
+        var partial = g.AddNode("Sub", new[] { zSquared, twoDot }, "quantizer.partial");
+        var distances = g.AddNode("Add", new[] { partial, eSquared }, "quantizer.distances");
+        // select_last_index = 0: the first of equal distances wins, as in torch.argmin.
+        var flatCodes = g.AddNode("ArgMin", new[] { distances }, "quantizer.flat_codes",
+            Attr.Int("axis", 1), Attr.Int("keepdims", 0), Attr.Int("select_last_index", 0));
+        var codesShape = g.AddNode("Shape", new[] { OnnxNames.ZE }, "quantizer.codes_shape", Attr.Int("start", 0), Attr.Int("end", 3));
+        g.AddNode("Reshape", new[] { flatCodes, codesShape }, OnnxNames.Codes);
+        m.Embedding(model.codebook, model.codebook.weight, OnnxNames.Codes, OnnxNames.ZQ);
+
+        g.AddOutput(OnnxNames.Codes, DataType.Int64, LatentDims(c, null), $"int64 [N, {c.LatentHeight}, {c.LatentWidth}] index of the nearest of {c.CodebookSize} codebook vectors.");
+        g.AddOutput(OnnxNames.ZQ, DataType.Float, LatentDims(c, c.HiddenSize), $"float32 [N, {c.LatentHeight}, {c.LatentWidth}, {c.HiddenSize}] the chosen codebook vectors, NHWC.");
+        return Finish(g, info);
+    }
+
+    /// <summary>Codes alone rebuild an image: the codebook lookup is inside the graph.</summary>
+    public static ModelProto Decoder(VqVaeModel model, CheckpointInfo info)
+    {
+        var c = model.Config;
+        var g = new OnnxGraphBuilder("vqvae_decoder", "VQ-VAE decoder: code indices → codebook vectors → reconstructed image.");
+        var m = new ModuleOnnxMapper(g, model);
+        g.AddInput(OnnxNames.Codes, DataType.Int64, LatentDims(c, null), $"int64 [N, {c.LatentHeight}, {c.LatentWidth}] codebook indices in 0..{c.CodebookSize - 1}.");
+        var latent = m.Embedding(model.codebook, model.codebook.weight, OnnxNames.Codes, "decoder.z_q");
+        var nchw = m.Permute(latent, "decoder.z_q_nchw", 0, 3, 1, 2);
+        var logits = DecoderBody(m, model.decoder, nchw);
+        m.Sigmoid(logits, OnnxNames.Reconstruction);
+        g.AddOutput(OnnxNames.Reconstruction, DataType.Float, ImageDims(c), $"float32 [N, {c.Channels}, {c.Height}, {c.Width}] reconstructed pixels in 0..1, NCHW.");
+        return Finish(g, info);
+    }
+
+    /// <summary>The architecture switch: a new encoder kind adds one case here and one graph file.</summary>
+    public static string EncoderBody(ModuleOnnxMapper m, nn.Module<Tensor, Tensor> encoder, string image, string output) => encoder switch
+    {
+        PatchEncoder patch => PatchModelGraph.Encoder(m, patch, image, output),
+        ConvEncoder conv => ConvModelGraph.Encoder(m, conv, image, output),
+        _ => throw new NotSupportedException($"no ONNX mapping for encoder {encoder.GetType().Name}"),
+    };
+
+    public static string DecoderBody(ModuleOnnxMapper m, nn.Module<Tensor, Tensor> decoder, string latentNchw) => decoder switch
+    {
+        PatchDecoder patch => PatchModelGraph.Decoder(m, patch, latentNchw),
+        ConvDecoder conv => ConvModelGraph.Decoder(m, conv, latentNchw),
+        _ => throw new NotSupportedException($"no ONNX mapping for decoder {decoder.GetType().Name}"),
+    };
+
+    static Dim[] ImageDims(ModelConfig c) => new Dim[] { Dim.Symbolic(OnnxNames.Batch), c.Channels, c.Height, c.Width };
+
+    static Dim[] LatentDims(ModelConfig c, int? depth) => depth is int d
+        ? new Dim[] { Dim.Symbolic(OnnxNames.Batch), c.LatentHeight, c.LatentWidth, d }
+        : new Dim[] { Dim.Symbolic(OnnxNames.Batch), c.LatentHeight, c.LatentWidth };
+
+    static ModelProto Finish(OnnxGraphBuilder g, CheckpointInfo info)
+    {
+        var c = info.Model;
+        // The whole configuration as JSON for consumers that read it, plus single keys for quick look-ups.
+        g.AddMetadata(OnnxNames.MetadataKey, info.ToJson());
+        g.AddMetadata(OnnxNames.ArchKey, c.Arch);
+        g.AddMetadata(OnnxNames.ChannelsKey, c.Channels.ToString(CultureInfo.InvariantCulture));
+        g.AddMetadata(OnnxNames.HeightKey, c.Height.ToString(CultureInfo.InvariantCulture));
+        g.AddMetadata(OnnxNames.WidthKey, c.Width.ToString(CultureInfo.InvariantCulture));
+        g.AddMetadata(OnnxNames.PatchSizeKey, c.PatchSize.ToString(CultureInfo.InvariantCulture));
+        g.AddMetadata(OnnxNames.HiddenSizeKey, c.HiddenSize.ToString(CultureInfo.InvariantCulture));
+        g.AddMetadata(OnnxNames.CodebookSizeKey, c.CodebookSize.ToString(CultureInfo.InvariantCulture));
+        return g.Build("VqVaeMl", typeof(VqVaeGraphs).Assembly.GetName().Version?.ToString(3) ?? "0.0.0");
+    }
+}

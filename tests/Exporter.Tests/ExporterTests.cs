@@ -1,0 +1,71 @@
+using VqVae.Checkpoints;
+
+namespace VqVae.Exporter.Tests;
+
+/// <summary>Where the graphs go, and that an existing output is replaced only when asked, never left half-written.</summary>
+[Collection(ModelsCollection.Name)]
+public sealed class ExporterTests(TrainedModels models) : IDisposable
+{
+    readonly string scratch = Directory.CreateTempSubdirectory("vqvae-export-out-").FullName;
+
+    public void Dispose() => Directory.Delete(scratch, recursive: true);
+
+    [Fact]
+    public void A_training_folder_exports_its_best_checkpoint_beside_best()
+    {
+        var m = models["patch-gray"];
+        Assert.Equal(Path.Combine(m.TrainingDir, OnnxNames.OutputFolder), m.OnnxDir);
+        Assert.Equal(OnnxNames.Files.Order(), Directory.GetFiles(m.OnnxDir).Select(Path.GetFileName).Order()!);
+    }
+
+    [Fact]
+    public void A_bare_checkpoint_folder_exports_into_its_own_onnx_folder()
+    {
+        var checkpoint = CopyOf(models["patch-rgb"].TrainingDir, "bare") + "/" + Checkpoint.BestFolder;
+        var result = VqVaeOnnxExporter.ExportCheckpoint(checkpoint);
+        Assert.Equal(Path.GetFullPath(Path.Combine(checkpoint, OnnxNames.OutputFolder)), result.OutputDirectory);
+        Assert.Equal(Path.GetFullPath(checkpoint), Path.GetFullPath(result.CheckpointDirectory!));
+        Assert.All(result.Graphs, g => Assert.True(new FileInfo(g.Path).Length == g.Bytes && g.Bytes > 0));
+    }
+
+    [Fact]
+    public void An_existing_output_folder_is_refused_untouched_without_force_and_replaced_with_it()
+    {
+        var training = CopyOf(models["conv-rgb"].TrainingDir, "existing");
+        var outDir = Path.Combine(scratch, "out");
+        Directory.CreateDirectory(outDir);
+        var marker = Path.Combine(outDir, "keep.txt");
+        File.WriteAllText(marker, "mine");
+
+        var e = Assert.Throws<IOException>(() => VqVaeOnnxExporter.ExportCheckpoint(training, outDir));
+        Assert.StartsWith(outDir, e.Message);
+        Assert.Equal(new[] { marker }, Directory.GetFiles(outDir));
+        Assert.Equal("mine", File.ReadAllText(marker));
+
+        VqVaeOnnxExporter.ExportCheckpoint(training, outDir, force: true);
+        Assert.Equal(OnnxNames.Files.Order(), Directory.GetFiles(outDir).Select(Path.GetFileName).Order()!);
+        Assert.DoesNotContain(Directory.GetDirectories(scratch), d => Path.GetFileName(d).StartsWith('.'));
+    }
+
+    [Fact]
+    public void Export_refuses_information_that_describes_another_model()
+    {
+        var m = models["patch-gray"];
+        var other = m.Info with { Model = m.Info.Model with { CodebookSize = 99 } };
+        Assert.Throws<ArgumentException>(() => VqVaeOnnxExporter.Export(m.Model, other, Path.Combine(scratch, "x")));
+        Assert.False(Directory.Exists(Path.Combine(scratch, "x")));
+    }
+
+    string CopyOf(string dir, string name)
+    {
+        var target = Path.Combine(scratch, name);
+        foreach (var file in Directory.GetFiles(dir, "*", SearchOption.AllDirectories))
+        {
+            var relative = Path.GetRelativePath(dir, file);
+            if (relative.StartsWith(OnnxNames.OutputFolder + Path.DirectorySeparatorChar)) continue;
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(target, relative))!);
+            File.Copy(file, Path.Combine(target, relative));
+        }
+        return target;
+    }
+}

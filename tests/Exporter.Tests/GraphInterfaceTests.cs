@@ -1,0 +1,91 @@
+using Microsoft.ML.OnnxRuntime;
+using Onnx;
+using TorchSharp;
+
+namespace VqVae.Exporter.Tests;
+
+/// <summary>What a consumer relies on: names, element types, shapes with a symbolic N, standard ONNX, weights by name.</summary>
+[Collection(ModelsCollection.Name)]
+public sealed class GraphInterfaceTests(TrainedModels models)
+{
+    public static TheoryData<string> Names() => new(TrainedModels.Names);
+
+    [Theory, MemberData(nameof(Names))]
+    public void Declared_inputs_and_outputs_load_with_optimisations_off_and_on(string name)
+    {
+        var m = models[name];
+        var c = m.Model.Config;
+        int h = c.LatentHeight, w = c.LatentWidth, d = c.HiddenSize;
+        foreach (var level in new[] { GraphOptimizationLevel.ORT_DISABLE_ALL, GraphOptimizationLevel.ORT_ENABLE_ALL })
+        {
+            using var options = new SessionOptions { GraphOptimizationLevel = level };
+            using var encoder = new InferenceSession(Path.Combine(m.OnnxDir, OnnxNames.EncoderFile), options);
+            using var quantizer = new InferenceSession(Path.Combine(m.OnnxDir, OnnxNames.QuantizerFile), options);
+            using var decoder = new InferenceSession(Path.Combine(m.OnnxDir, OnnxNames.DecoderFile), options);
+
+            AssertValues(encoder.InputMetadata, (OnnxNames.Image, typeof(float), new[] { c.Channels, c.Height, c.Width }));
+            AssertValues(encoder.OutputMetadata, (OnnxNames.ZE, typeof(float), new[] { h, w, d }));
+            AssertValues(quantizer.InputMetadata, (OnnxNames.ZE, typeof(float), new[] { h, w, d }));
+            AssertValues(quantizer.OutputMetadata, (OnnxNames.Codes, typeof(long), new[] { h, w }), (OnnxNames.ZQ, typeof(float), new[] { h, w, d }));
+            AssertValues(decoder.InputMetadata, (OnnxNames.Codes, typeof(long), new[] { h, w }));
+            AssertValues(decoder.OutputMetadata, (OnnxNames.Reconstruction, typeof(float), new[] { c.Channels, c.Height, c.Width }));
+        }
+    }
+
+    /// <summary>Exactly these values, each [N, ...rest] with N symbolic.</summary>
+    static void AssertValues(IReadOnlyDictionary<string, NodeMetadata> actual, params (string Name, Type Type, int[] Dims)[] expected)
+    {
+        Assert.Equal(expected.Select(e => e.Name).Order(), actual.Keys.Order());
+        foreach (var (name, type, dims) in expected)
+        {
+            var meta = actual[name];
+            Assert.Equal(type, meta.ElementType);
+            Assert.Equal(new[] { -1 }.Concat(dims), meta.Dimensions);
+            Assert.Equal(OnnxNames.Batch, meta.SymbolicDimensions[0]);
+        }
+    }
+
+    [Theory, MemberData(nameof(Names))]
+    public void Graphs_are_standard_onnx_with_weights_named_after_parameters(string name)
+    {
+        var m = models[name];
+        var parameters = m.Model.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        foreach (var file in OnnxNames.Files)
+        {
+            var proto = ModelProto.Parser.ParseFrom(File.ReadAllBytes(Path.Combine(m.OnnxDir, file)));
+            Assert.Equal(8, proto.IrVersion);
+            var opset = Assert.Single(proto.OpsetImport);
+            Assert.Equal("", opset.Domain);
+            Assert.Equal(17, opset.Version);
+            Assert.All(proto.Graph.Node, n => Assert.Equal("", n.Domain));
+            Assert.All(proto.Graph.Input.Concat(proto.Graph.Output), v => Assert.False(string.IsNullOrWhiteSpace(v.DocString), $"{file}: {v.Name} has no doc string"));
+
+            // Every weight-sized initializer is a model parameter under its state-dict name, bit for bit.
+            var weights = proto.Graph.Initializer.Where(t => !t.Name.StartsWith("quantizer.")).ToList();
+            Assert.NotEmpty(weights);
+            foreach (var init in weights)
+            {
+                Assert.True(parameters.TryGetValue(init.Name, out var p), $"{file}: initializer {init.Name} is not a parameter name");
+                Assert.Equal(p!.shape, init.Dims.ToArray());
+                var stored = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(init.RawData.Span).ToArray();
+                Assert.Equal(p.detach().data<float>().ToArray(), stored);
+            }
+        }
+        // Between them the graphs carry every parameter of the model.
+        var exported = OnnxNames.Files
+            .SelectMany(f => ModelProto.Parser.ParseFrom(File.ReadAllBytes(Path.Combine(m.OnnxDir, f))).Graph.Initializer)
+            .Select(t => t.Name).ToHashSet();
+        Assert.Subset(exported, parameters.Keys.ToHashSet());
+    }
+
+    [Fact]
+    public void Quantizer_uses_the_matrix_product_form_not_pairwise_differences()
+    {
+        var proto = ModelProto.Parser.ParseFrom(File.ReadAllBytes(Path.Combine(models["patch-gray"].OnnxDir, OnnxNames.QuantizerFile)));
+        var ops = proto.Graph.Node.Select(n => n.OpType).ToList();
+        Assert.Contains("MatMul", ops);
+        Assert.Contains("ArgMin", ops);
+        // A pairwise-difference graph would broadcast z − E over [M, K, D] with Sub on an unsqueezed input.
+        Assert.DoesNotContain("Unsqueeze", ops);
+    }
+}
