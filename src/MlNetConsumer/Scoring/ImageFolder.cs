@@ -21,7 +21,9 @@ public static class ImageFolder
     {
         // A sub-folder sorts as "name/": then "a.png" < "a/…" < "a0.png", exactly as the full relative paths compare.
         var entries = new List<(string Key, string Path, bool IsDirectory)>();
-        foreach (var d in Directory.EnumerateDirectories(directory)) entries.Add((Path.GetFileName(d) + "/", d, true));
+        // Linked folders are not followed: a link back up the tree would make the walk endless.
+        foreach (var d in Directory.EnumerateDirectories(directory))
+            if (new DirectoryInfo(d).LinkTarget is null) entries.Add((Path.GetFileName(d) + "/", d, true));
         foreach (var f in Directory.EnumerateFiles(directory))
             if (IsImageName(f)) entries.Add((Path.GetFileName(f), f, false));
         entries.Sort((a, b) => string.CompareOrdinal(a.Key, b.Key));
