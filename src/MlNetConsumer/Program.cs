@@ -1,1 +1,1 @@
-return 0;
+return VqVae.MlNetConsumer.Cli.ScoreCli.Run(args, Console.Out, Console.Error);

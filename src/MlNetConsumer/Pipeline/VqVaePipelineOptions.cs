@@ -1,0 +1,24 @@
+using Microsoft.ML.Transforms.Image;
+
+namespace VqVae.MlNetConsumer;
+
+/// <summary>How the pipeline runs its graphs and reads its images; the defaults run anywhere.</summary>
+public sealed record VqVaePipelineOptions
+{
+    /// <summary>CUDA device to ask ONNX Runtime for; null runs on CPU.</summary>
+    public int? GpuDeviceId { get; init; }
+
+    /// <summary>When the CUDA provider cannot start: true runs on CPU, false refuses (ExecutionProviderException).</summary>
+    public bool FallbackToCpu { get; init; } = true;
+
+    /// <summary>Folder that relative image paths are resolved against; null takes paths as given.</summary>
+    public string? ImageFolder { get; init; }
+
+    /// <summary>How an image of another size is brought to the model's: stretched by default, as a digit or sprite should be.</summary>
+    public ImageResizingEstimator.ResizingKind Resizing { get; init; } = ImageResizingEstimator.ResizingKind.Fill;
+
+    /// <summary>Add the ConvertToImage step (an MLImage of the reconstruction); off when only numbers are wanted.</summary>
+    public bool ReconstructionImage { get; init; } = true;
+
+    public static VqVaePipelineOptions Default { get; } = new();
+}

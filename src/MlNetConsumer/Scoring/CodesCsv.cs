@@ -1,0 +1,111 @@
+using System.Globalization;
+using System.Text;
+
+namespace VqVae.MlNetConsumer.Scoring;
+
+/// <summary>One image's code grid: h·w indices, row-major.</summary>
+public sealed record CodesRow(string Path, int Height, int Width, long[] Codes);
+
+/// <summary>A row of codes.csv that could not be read, with its line number.</summary>
+public sealed record CodesRowError(int Line, string Path, string Reason);
+
+/// <summary>
+/// codes.csv: a header `path,h,w,c0,…`, then one row per image — relative path, h, w, then the h·w code
+/// indices row-major. Plain CSV (a path is quoted when it holds a comma, quote or line break), read and
+/// written a row at a time.
+/// </summary>
+public static class CodesCsv
+{
+    public static void WriteHeader(TextWriter writer, int codeCount)
+    {
+        writer.Write("path,h,w");
+        for (int i = 0; i < codeCount; i++) { writer.Write(",c"); writer.Write(i.ToString(CultureInfo.InvariantCulture)); }
+        writer.Write('\n');
+    }
+
+    public static void WriteRow(TextWriter writer, string path, int height, int width, ReadOnlySpan<long> codes)
+    {
+        writer.Write(Quote(path));
+        writer.Write(',');
+        writer.Write(height.ToString(CultureInfo.InvariantCulture));
+        writer.Write(',');
+        writer.Write(width.ToString(CultureInfo.InvariantCulture));
+        foreach (var c in codes) { writer.Write(','); writer.Write(c.ToString(CultureInfo.InvariantCulture)); }
+        writer.Write('\n');
+    }
+
+    /// <summary>Rows in file order; a malformed row comes back as an error and reading goes on.</summary>
+    public static IEnumerable<(CodesRow? Row, CodesRowError? Error)> Read(TextReader reader, string fileName)
+    {
+        int line = 1;
+        var header = reader.ReadLine();
+        if (header is null || !header.StartsWith("path,h,w", StringComparison.Ordinal))
+            throw new InvalidDataException($"{fileName}: not a codes.csv (the first line must start with path,h,w)");
+        string? text;
+        while ((text = reader.ReadLine()) is not null)
+        {
+            int first = ++line;
+            if (text.Length == 0) continue;
+            // A quoted path may hold line breaks: keep reading until its closing quote.
+            while (text.StartsWith('"') && !QuotedFieldCloses(text) && reader.ReadLine() is { } more) { text += "\n" + more; line++; }
+            yield return Parse(text, first, fileName);
+        }
+    }
+
+    static (CodesRow?, CodesRowError?) Parse(string text, int line, string fileName)
+    {
+        string path;
+        string rest;
+        if (text.StartsWith('"'))
+        {
+            var sb = new StringBuilder();
+            int i = 1;
+            while (true)
+            {
+                if (i >= text.Length) return (null, new CodesRowError(line, "", $"{fileName} line {line}: unterminated quoted path"));
+                if (text[i] == '"')
+                {
+                    if (i + 1 < text.Length && text[i + 1] == '"') { sb.Append('"'); i += 2; continue; }
+                    i++;
+                    break;
+                }
+                sb.Append(text[i++]);
+            }
+            path = sb.ToString();
+            rest = i < text.Length && text[i] == ',' ? text[(i + 1)..] : "";
+        }
+        else
+        {
+            int comma = text.IndexOf(',');
+            path = comma < 0 ? text : text[..comma];
+            rest = comma < 0 ? "" : text[(comma + 1)..];
+        }
+
+        CodesRowError Error(string reason) => new(line, path, $"{fileName} line {line}: {reason}");
+        var fields = rest.Split(',');
+        if (fields.Length < 2 || !int.TryParse(fields[0], NumberStyles.None, CultureInfo.InvariantCulture, out var h)
+            || !int.TryParse(fields[1], NumberStyles.None, CultureInfo.InvariantCulture, out var w) || h < 1 || w < 1)
+            return (null, Error("h and w must be positive integers"));
+        if (fields.Length - 2 != h * w)
+            return (null, Error($"{fields.Length - 2} codes for a {h}×{w} grid ({h * w} expected)"));
+        var codes = new long[h * w];
+        for (int k = 0; k < codes.Length; k++)
+            if (!long.TryParse(fields[k + 2], NumberStyles.None, CultureInfo.InvariantCulture, out codes[k]))
+                return (null, Error($"code {k} '{fields[k + 2]}' is not a non-negative integer"));
+        return (new CodesRow(path, h, w, codes), null);
+    }
+
+    static bool QuotedFieldCloses(string text)
+    {
+        for (int i = 1; i < text.Length; i++)
+        {
+            if (text[i] != '"') continue;
+            if (i + 1 < text.Length && text[i + 1] == '"') { i++; continue; }
+            return true;
+        }
+        return false;
+    }
+
+    internal static string Quote(string field) =>
+        field.IndexOfAny([',', '"', '\n', '\r']) < 0 ? field : "\"" + field.Replace("\"", "\"\"") + "\"";
+}

@@ -1,0 +1,17 @@
+using VqVae.MlNetConsumer.Cli;
+
+namespace VqVae.MlNetConsumer.Tests;
+
+/// <summary>Runs vqvae-score in-process and captures what it prints.</summary>
+internal static class Cli
+{
+    public sealed record Result(int ExitCode, string Out, string Err);
+
+    public static Result Run(params string[] args)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var code = ScoreCli.Run(args, stdout, stderr);
+        return new Result(code, stdout.ToString(), stderr.ToString());
+    }
+}

@@ -1,0 +1,74 @@
+using Microsoft.ML;
+
+namespace VqVae.MlNetConsumer.Tests;
+
+/// <summary>
+/// Asking for CUDA: with fallback the pipeline runs wherever ONNX Runtime can and says where; without
+/// fallback it runs on CUDA or refuses with one clear line. Which branch runs depends on the machine
+/// (the CI machines have no GPU); each branch checks its own outcome.
+/// </summary>
+[Collection(TrainedCollection.Name)]
+public sealed class ExecutionProviderTests(TrainedModels models) : IDisposable
+{
+    readonly string temp = Directory.CreateTempSubdirectory("vqvae-mlnet-ep-").FullName;
+    public void Dispose() => Directory.Delete(temp, recursive: true);
+
+    [Fact]
+    public void Without_a_gpu_request_the_graphs_run_on_cpu()
+    {
+        var model = VqVaeModelFolder.Open(models.Gray.OnnxFolder);
+        Assert.Equal(ExecutionProviderProbe.Cpu, VqVaeScoringModel.ForImages(new MLContext(seed: 0), model).ExecutionProvider);
+    }
+
+    [Fact]
+    public void Gpu_with_cpu_fallback_scores_the_same_codes_and_reports_its_provider()
+    {
+        var c = models.Gray;
+        var model = VqVaeModelFolder.Open(c.OnnxFolder);
+        var cpu = VqVaeScoringModel.ForImages(new MLContext(seed: 0), model).CreateImageEngine<VqVaePrediction>();
+        var gpu = VqVaeScoringModel.ForImages(new MLContext(seed: 0), model, new VqVaePipelineOptions { GpuDeviceId = 0, FallbackToCpu = true });
+        Assert.Contains(gpu.ExecutionProvider, new[] { ExecutionProviderProbe.Cuda, ExecutionProviderProbe.Cpu });
+        var engine = gpu.CreateImageEngine<VqVaePrediction>();
+        foreach (var relative in c.Images.Take(8))
+        {
+            var input = new VqVaeImageInput { ImagePath = Path.Combine(c.ImagesFolder, relative) };
+            var (a, b) = (cpu.Predict(input), engine.Predict(input));
+            Assert.Equal(a.Codes, b.Codes);
+            Assert.True(PipelineParityTests.MaxAbsDiff(a.Reconstruction, b.Reconstruction) <= 1e-5);
+        }
+
+        var output = Path.Combine(temp, "fallback");
+        var run = Cli.Run("score", "--model", c.OnnxFolder, "--images", c.ImagesFolder, "--out", output, "--gpu", "0");
+        Assert.Equal(0, run.ExitCode);
+        var summary = Scoring.RunSummary.FromJson(File.ReadAllText(Path.Combine(output, "summary.json")));
+        Assert.Equal(gpu.ExecutionProvider, summary.ExecutionProvider);
+        Assert.Equal(c.Images.Count, summary.Scored);
+        if (gpu.ExecutionProvider == ExecutionProviderProbe.Cpu) Assert.Contains("CUDA could not start on GPU 0; running on CPU", run.Err);
+    }
+
+    [Fact]
+    public void Gpu_without_cpu_fallback_runs_on_cuda_or_is_refused_with_a_clear_message()
+    {
+        var c = models.Gray;
+        var model = VqVaeModelFolder.Open(c.OnnxFolder);
+        var cudaWorks = ExecutionProviderProbe.Probe(model.EncoderPath, 0, fallbackToCpu: true) == ExecutionProviderProbe.Cuda;
+        var options = new VqVaePipelineOptions { GpuDeviceId = 0, FallbackToCpu = false };
+        var output = Path.Combine(temp, "no-fallback");
+        var run = Cli.Run("score", "--model", c.OnnxFolder, "--images", c.ImagesFolder, "--out", output, "--gpu", "0", "--no-cpu-fallback");
+        if (cudaWorks)
+        {
+            Assert.Equal(ExecutionProviderProbe.Cuda, VqVaeScoringModel.ForImages(new MLContext(seed: 0), model, options).ExecutionProvider);
+            Assert.Equal(0, run.ExitCode);
+        }
+        else
+        {
+            var e = Assert.Throws<ExecutionProviderException>(() => VqVaeScoringModel.ForImages(new MLContext(seed: 0), model, options));
+            Assert.Contains("CUDA execution provider could not start on GPU 0 and CPU fallback is off", e.Message);
+            Assert.Equal(2, run.ExitCode);
+            var line = Assert.Single(run.Err.Split('\n'), l => l.StartsWith("error:"));
+            Assert.Contains("GPU 0", line);
+            Assert.Contains("--no-cpu-fallback", line);
+            Assert.False(Directory.Exists(output));
+        }
+    }
+}
