@@ -12,7 +12,7 @@ public static class TrainCommand
     static readonly Option<int?> Epochs = new("--epochs") { Description = "Epochs to train (preset: 10 MNIST, 100 Pokémon)" };
     static readonly Option<string?> Out = new("--out") { Description = "Output folder (default models/<preset>)" };
     static readonly Option<bool> Force = new("--force") { Description = "Replace an existing output folder" };
-    static readonly Option<bool> Resume = new("--resume") { Description = "Continue the run in --out from its last checkpoint" };
+    static readonly Option<bool> Resume = new("--resume") { Description = "Continue the run in --out from its last checkpoint (its own settings; --epochs may extend it)" };
     static readonly Option<int?> HiddenSize = new("--hidden-size") { Description = "D, the width of each code vector" };
     static readonly Option<int?> CodebookSize = new("--codebook-size") { Description = "K, the number of codes" };
     static readonly Option<int?> PatchSize = new("--patch-size") { Description = "p, the pixels one code covers per side" };
@@ -49,7 +49,7 @@ public static class TrainCommand
             try { options = OptionsFrom(parse); }
             catch (Exception e) when (e is ArgumentException or InvalidDataException) { return TrainerCli.Fail(e.Message); }
             var outDir = parse.GetValue(Out) ?? Path.Combine("models", options.Preset);
-            return TrainRun.Execute(options, outDir, parse.GetValue(Force), parse.GetValue(Resume));
+            return TrainRun.Execute(options, outDir, parse.GetValue(Force), parse.GetValue(Resume), parse.GetValue(Epochs));
         });
         return command;
     }

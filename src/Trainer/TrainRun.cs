@@ -7,7 +7,8 @@ namespace VqVae.Trainer;
 /// <summary>Runs one training job for the CLI: checks the output folder, loads data, trains, draws the pictures.</summary>
 public static class TrainRun
 {
-    public static int Execute(TrainingOptions options, string outDir, bool force, bool resume)
+    /// <param name="epochs">With --resume, the new total number of epochs (null: the run's own).</param>
+    public static int Execute(TrainingOptions options, string outDir, bool force, bool resume, int? epochs = null)
     {
         bool exists = Directory.Exists(outDir) && Directory.EnumerateFileSystemEntries(outDir).Any();
         if (exists && !force && !resume)
@@ -19,8 +20,9 @@ public static class TrainRun
             if (resume)
             {
                 // The run's own configuration wins, so a resumed run is the same run; only --epochs may extend it.
+                Checkpoint.Resolve(outDir); // also puts back a checkpoint a kill left half-swapped
                 var saved = Checkpoint.ReadInfo(Path.Combine(outDir, Checkpoint.LastFolder));
-                options = options with { Model = saved.Model };
+                options = ResumedOptions(saved, options, epochs);
             }
             var (trainSet, validationSet) = TrainingData.Load(options);
             using var train = TrainingData.ToTensor(trainSet);
@@ -44,5 +46,15 @@ public static class TrainRun
         {
             return TrainerCli.Fail(e.Message);
         }
+    }
+
+    static TrainingOptions ResumedOptions(CheckpointInfo saved, TrainingOptions given, int? epochs)
+    {
+        var t = saved.Training ?? throw new InvalidDataException("last/config.json: no training settings to resume from");
+        return given with
+        {
+            Model = saved.Model, Preset = t.Preset, DataPath = t.DataPath, Epochs = epochs ?? t.Epochs, BatchSize = t.BatchSize,
+            LearningRate = t.LearningRate, Seed = t.Seed, ValidationFraction = t.ValidationFraction,
+        };
     }
 }

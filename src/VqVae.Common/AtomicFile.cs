@@ -39,6 +39,17 @@ public static class AtomicFile
         finally { if (Directory.Exists(temp)) Directory.Delete(temp, recursive: true); }
     }
 
+    /// <summary>
+    /// Undoes the one moment <see cref="WriteDirectory"/> can be killed in with no folder at
+    /// <paramref name="path"/>: between moving the old one aside and moving the new one in.
+    /// </summary>
+    public static void RecoverDirectory(string path)
+    {
+        path = Path.GetFullPath(path.TrimEnd(Path.DirectorySeparatorChar));
+        var old = path + ".old";
+        if (!Directory.Exists(path) && Directory.Exists(old)) Directory.Move(old, path);
+    }
+
     static string TempNameFor(string path) =>
         Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, $".{Path.GetFileName(path)}.tmp-{Environment.ProcessId}");
 }

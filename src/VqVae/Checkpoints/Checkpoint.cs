@@ -36,6 +36,8 @@ public static class Checkpoint
     public static string Resolve(string path)
     {
         if (!Directory.Exists(path)) throw new InvalidDataException($"{path}: no such checkpoint folder");
+        AtomicFile.RecoverDirectory(Path.Combine(path, BestFolder));
+        AtomicFile.RecoverDirectory(Path.Combine(path, LastFolder));
         if (File.Exists(Path.Combine(path, ConfigFile)) || File.Exists(Path.Combine(path, WeightsFile))) return path;
         var best = Path.Combine(path, BestFolder);
         if (Directory.Exists(best)) return best;
