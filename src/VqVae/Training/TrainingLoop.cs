@@ -69,13 +69,15 @@ public sealed class TrainingLoop
         {
             var clock = Stopwatch.StartNew();
             var (trainLoss, restarted, images) = TrainEpoch(epoch, observer);
+            double trainSeconds = clock.Elapsed.TotalSeconds;
             var metrics = Evaluator.Evaluate(Model, validation, Math.Max(options.BatchSize, 256)) with
             {
                 Epoch = epoch,
                 TrainLoss = trainLoss,
                 RestartedCodes = restarted,
                 Seconds = clock.Elapsed.TotalSeconds,
-                ImagesPerSecond = images / clock.Elapsed.TotalSeconds,
+                // Training throughput alone: validation has a cost of its own and is not part of a step.
+                ImagesPerSecond = images / trainSeconds,
             };
             History.Add(metrics);
             CompletedEpochs = epoch;
