@@ -23,7 +23,7 @@ public static class FetchDataCommand
             try
             {
                 Action<string> log = line => AnsiConsole.MarkupLineInterpolated($"[grey]{line}[/]");
-                if (which is "mnist" or "all") DataFetcher.FetchMnist(dir, log);
+                if (which is "mnist" or "all") MnistValidationPngs.Write(DataFetcher.FetchMnist(dir, log), dir, log);
                 if (which is "pokemon" or "all") DataFetcher.FetchPokemon(dir, log);
                 return 0;
             }

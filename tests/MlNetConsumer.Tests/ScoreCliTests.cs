@@ -46,6 +46,13 @@ public sealed class ScoreCliTests(TrainedModels models) : IDisposable
         Assert.Equal(metrics.Values.Average(), summary.MeanMse!.Value, 12);
         Assert.True(summary.ImagesPerSecond > 0);
         Assert.Contains($"scored {c.Images.Count} of {c.Images.Count} images (0 failed)", run.Out);
+
+        // The grid: first scored images, inputs and reconstructions in alternate rows of 10 (scaled ×2, 2-pixel padding).
+        using var grid = SkiaSharp.SKBitmap.Decode(Path.Combine(output, FolderScorer.GridFile));
+        int shown = Math.Min(c.Images.Count, FolderScorer.GridImages), rowsOfPairs = (shown + 9) / 10;
+        int scale = Math.Max(1, 64 / c.Config.Height);
+        Assert.Equal(2 + 2 * rowsOfPairs * (c.Config.Height * scale + 2), grid.Height);
+        Assert.Equal(2 + 10 * (c.Config.Width * scale + 2), grid.Width);
     }
 
     [Fact]

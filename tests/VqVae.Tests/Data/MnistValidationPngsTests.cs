@@ -1,0 +1,30 @@
+using VqVae.Data;
+
+namespace VqVae.Tests.Data;
+
+public class MnistValidationPngsTests
+{
+    [Fact]
+    public void The_validation_split_becomes_pngs_with_the_same_pixels_and_labels()
+    {
+        using var dir = new TempFolder();
+        var folder = MnistValidationPngs.Write(TestData.MnistDir, dir.Path);
+        var (_, validation) = MnistDataset.Load(TestData.MnistDir);
+        var (_, labels) = MnistDataset.LoadLabels(TestData.MnistDir);
+        var files = Directory.GetFiles(folder, "*.png").Select(Path.GetFileName).Order(StringComparer.Ordinal).ToArray();
+        Assert.Equal(validation.Count, files.Length);
+        Assert.Equal($"0005-{labels[5]}.png", files[5]);
+
+        var read = ImageFolderReader.Read(folder, 1, 28, 28);
+        for (int i = 0; i < validation.Count; i += 97)
+        {
+            var expected = validation.Image(i).ToArray();
+            var actual = read.Image(i).ToArray();
+            for (int p = 0; p < expected.Length; p++) Assert.Equal(expected[p], actual[p], 3);
+        }
+        // A second call leaves the folder as it is.
+        var stamp = Directory.GetLastWriteTimeUtc(folder);
+        MnistValidationPngs.Write(TestData.MnistDir, dir.Path);
+        Assert.Equal(stamp, Directory.GetLastWriteTimeUtc(folder));
+    }
+}
