@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Spectre.Console;
 
 namespace VqVae.Trainer;
 
@@ -7,6 +8,12 @@ public static class TrainerCli
 {
     public static int Run(string[] args)
     {
+        if (Console.IsOutputRedirected)
+        {
+            // Logs and pipes get plain lines at their natural width, not colour codes wrapped at 80 columns.
+            AnsiConsole.Profile.Width = 200;
+            AnsiConsole.Profile.Capabilities.Ansi = false;
+        }
         var root = new RootCommand("VqVaeMl trainer: fetch the data sets and train the VQ-VAE with TorchSharp.");
         root.Subcommands.Add(FetchDataCommand.Create());
         root.Subcommands.Add(TrainCommand.Create());
