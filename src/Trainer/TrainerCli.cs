@@ -17,6 +17,7 @@ public static class TrainerCli
         var root = new RootCommand("VqVaeMl trainer: fetch the data sets and train the VQ-VAE with TorchSharp.");
         root.Subcommands.Add(FetchDataCommand.Create());
         root.Subcommands.Add(TrainCommand.Create());
+        root.Subcommands.Add(FloorCommand.Create());
         return root.Parse(args).Invoke();
     }
 

@@ -1,0 +1,29 @@
+using VqVae.Data;
+using static TorchSharp.torch;
+
+namespace VqVae.Training;
+
+/// <summary>
+/// The patch model decodes each code to the same p×p patch wherever it sits, so at best it is a
+/// lookup table of K patches: its lowest possible reconstruction MSE is the k-means distortion of the
+/// data's p×p patches with K centroids. Centroids are fitted on the training patches and the
+/// distortion is measured on the validation patches, like the validation MSE it bounds.
+/// </summary>
+public static class PatchFloor
+{
+    public static double Measure(ImageSet train, ImageSet validation, int patchSize, int codebookSize, int iterations = 25, int seed = 0)
+    {
+        using var _ = no_grad();
+        using var scope = NewDisposeScope();
+        var centroids = Kmeans.Fit(Patches(train, patchSize), codebookSize, iterations, new Generator((ulong)seed));
+        return Kmeans.Distortion(Patches(validation, patchSize), centroids);
+    }
+
+    /// <summary>Every non-overlapping p×p patch as a row of C·p·p values.</summary>
+    public static Tensor Patches(ImageSet set, int p)
+    {
+        var x = TrainingData.ToTensor(set);
+        long n = set.Count, c = set.Channels, h = set.Height / p, w = set.Width / p;
+        return x.reshape(n, c, h, p, w, p).permute(0, 2, 4, 1, 3, 5).reshape(n * h * w, c * p * p);
+    }
+}
