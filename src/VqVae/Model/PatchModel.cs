@@ -39,7 +39,7 @@ public sealed class PatchDecoder : Module<Tensor, Tensor>
     }
 
     public override Tensor forward(Tensor latent) =>
-        linear.forward(functional.relu(PatchMatmul.ConvTranspose(latent, cnn))).permute(0, 3, 1, 2);
+        linear.forward(PatchMatmul.ConvTranspose(latent, cnn).relu_()).permute(0, 3, 1, 2);
 }
 
 /// <summary>
@@ -59,7 +59,7 @@ public static class PatchMatmul
         return addmm(conv.bias!, patches, w.reshape(d, c * p * p).t(), beta: 1, alpha: 1).view(n, h, wd, d);
     }
 
-    /// <summary>ConvTranspose2d(k = s = p): latent [N, D, h, w] → [N, h·p, w·p, D_out] (NHWC).</summary>
+    /// <summary>ConvTranspose2d(k = s = p): latent [N, D, h, w] → [N, h·p, w·p, D_out] (NHWC), a fresh tensor the caller may change in place.</summary>
     public static Tensor ConvTranspose(Tensor latent, ConvTranspose2d conv)
     {
         var w = conv.weight!;                              // [D_in, D_out, p, p]
@@ -68,6 +68,7 @@ public static class PatchMatmul
         var z = latent.permute(0, 2, 3, 1).reshape(n * h * wd, dIn);
         var pixels = z.matmul(w.reshape(dIn, dOut * p * p))
             .view(n, h, wd, dOut, p, p).permute(0, 1, 4, 2, 5, 3).reshape(n, h * p, wd * p, dOut);
-        return pixels + conv.bias!;
+        // In place: this is the model's largest tensor, and the copy above is already ours to change.
+        return pixels.add_(conv.bias!);
     }
 }
