@@ -1,0 +1,102 @@
+using VqVae.Checkpoints;
+using VqVae.Data;
+using VqVae.Exporter;
+using VqVae.Model;
+using VqVae.Training;
+using static TorchSharp.torch;
+
+namespace VqVae.Bench;
+
+/// <summary>One way of running the model, how it was measured, and its throughput.</summary>
+public sealed record InferencePath(string Name, int Batch, string Measured, Samples ImagesPerSecond);
+
+public sealed record InferenceResult(string Preset, ModelFlops Flops, IReadOnlyList<InferencePath> Paths)
+{
+    public const string Torch = "TorchSharp eval";
+    public const string OrtBatched = "ONNX Runtime, batched";
+    public const string OrtSingle = "ONNX Runtime, one at a time";
+    public const string MlNetDecoded = "ML.NET pipeline, decoded images";
+    public const string ScoreFiles = "`vqvae-score score`, files on disk";
+
+    public InferencePath this[string name] => Paths.Single(p => p.Name == name);
+    public double Gflops(InferencePath path) => path.ImagesPerSecond.Median * Flops.ForwardFlops / 1e9;
+    /// <summary>A path's median throughput over batched ONNX Runtime's.</summary>
+    public double OfOrtBatched(InferencePath path) => path.ImagesPerSecond.Median / this[OrtBatched].ImagesPerSecond.Median;
+}
+
+/// <summary>
+/// Inference of one preset's model, freshly initialised (seed 42) — the work per image does not depend
+/// on the weights — and exported to ONNX, through every path a user has.
+/// </summary>
+public static class InferenceBench
+{
+    public static InferenceResult Run(string preset, BenchSettings settings, BenchData data, string workDir, Action<string> log)
+    {
+        var config = Presets.Get(preset).Model;
+        manual_seed(42);
+        using var model = new VqVaeModel(config);
+        model.eval();
+        var onnx = Path.Combine(workDir, $"onnx-{preset}");
+        VqVaeOnnxExporter.Export(model, new CheckpointInfo { Model = config }, onnx, force: true);
+
+        var source = data.ImagesFor(preset);
+        int batch = settings.InferenceBatch;
+        var batched = Repeat(source, batch * settings.BatchesPerRepeat);
+        var single = Repeat(source, settings.SingleImagesPerRepeat);
+        int repeats = settings.InferenceRepeats;
+        string times = repeats == 1 ? "1 timed pass after 1 warm-up" : $"median of {repeats} timed passes after 1 warm-up";
+        var paths = new List<InferencePath>();
+
+        log($"{preset}: TorchSharp eval");
+        paths.Add(new(InferenceResult.Torch, batch,
+            $"model.forward (eval, no_grad) on {batched.Count} images in memory, batches of {batch}; {times}",
+            TorchInference.Measure(model, batched, batch, repeats)));
+
+        log($"{preset}: ONNX Runtime");
+        using (var chain = new OrtChain(onnx, settings.Threads))
+        {
+            paths.Add(new(InferenceResult.OrtBatched, batch,
+                $"encoder → quantizer → decoder sessions on {batched.Count} images in memory, batches of {batch}; {times}",
+                chain.Measure(batched, batch, repeats)));
+            paths.Add(new(InferenceResult.OrtSingle, 1,
+                $"the same sessions, {single.Count} images one at a time; {times}",
+                chain.Measure(single, 1, repeats)));
+        }
+
+        log($"{preset}: ML.NET PredictionEngine");
+        paths.Add(new(InferenceResult.MlNetDecoded, 1,
+            $"PredictionEngine over VqVaeEncode → VqVaeQuantize → VqVaeDecode, {single.Count} in-memory pixel rows one at a time; {times}",
+            MlNetInMemory.Measure(onnx, single, repeats)));
+
+        log($"{preset}: vqvae-score on {settings.ScoreFiles} PNG files");
+        var pngs = BenchData.WritePngs(source, settings.ScoreFiles, Path.Combine(workDir, $"png-{preset}"));
+        var runs = Enumerable.Range(0, settings.ScoreRepeats).Select(_ => ScoreFromFiles.Run(onnx, pngs, settings.ScoreFiles, workDir)).ToList();
+        Directory.Delete(pngs, recursive: true);
+        paths.Add(new(InferenceResult.ScoreFiles, 1,
+            $"`vqvae-score score` child process on {settings.ScoreFiles} PNG files ({source.Channels}×{source.Height}×{source.Width}, repeating the data set), " +
+            $"its summary.json images/s (decode, ML.NET pipeline, codes/metrics CSV, reconstruction PNGs; not start-up); " + (runs.Count == 1 ? "1 run " : $"median of {runs.Count} runs ") +
+            $"(wall clock incl. start-up: {runs.Select(r => r.Images / r.WallSeconds).Order().ElementAt(runs.Count / 2):F1} images/s)",
+            new Samples(runs.Select(r => r.ImagesPerSecond).ToArray())));
+
+        return new InferenceResult(preset, ModelFlops.Of(config), paths);
+    }
+
+    /// <summary>
+    /// Peak RSS of `vqvae-score score` on <paramref name="count"/> MNIST digits written as PNG files
+    /// (the model: the MNIST preset, freshly initialised, exported by <see cref="Run"/>).
+    /// </summary>
+    public static ScoreRun ScoreMemory(BenchSettings settings, BenchData data, string workDir, Action<string> log)
+    {
+        var onnx = Path.Combine(workDir, "onnx-mnist");
+        if (!Directory.Exists(onnx)) throw new InvalidOperationException("the MNIST graphs are exported by the inference measurement, which runs first");
+        log($"writing {settings.ScoreMemoryFiles} MNIST PNG files");
+        var pngs = BenchData.WritePngs(data.MnistDigits, settings.ScoreMemoryFiles, Path.Combine(workDir, "png-memory"));
+        log($"vqvae-score on {settings.ScoreMemoryFiles} files");
+        var run = ScoreFromFiles.Run(onnx, pngs, settings.ScoreMemoryFiles, workDir);
+        Directory.Delete(pngs, recursive: true);
+        return run;
+    }
+
+    /// <summary><paramref name="count"/> images cycling through the set.</summary>
+    static ImageSet Repeat(ImageSet set, int count) => set.Slice(Enumerable.Range(0, count).Select(i => i % set.Count).ToArray());
+}

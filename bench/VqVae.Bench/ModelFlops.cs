@@ -1,0 +1,29 @@
+namespace VqVae.Bench;
+
+/// <summary>
+/// Multiply-adds of one image through the seed's patch model, counted from its configuration. Each
+/// layer is a matrix product (the patch convolutions see every pixel once):
+/// encoder Conv2d H·W·C·D, encoder Linear h·w·D², distances to the codebook h·w·K·D, decoder
+/// ConvTranspose2d H·W·D², decoder Linear H·W·D·C. Element-wise work (ReLU, sigmoid, losses) is left out.
+/// </summary>
+public sealed record ModelFlops(long EncoderConv, long EncoderLinear, long Distances, long DecoderConvTranspose, long DecoderLinear)
+{
+    public long ForwardMacs => EncoderConv + EncoderLinear + Distances + DecoderConvTranspose + DecoderLinear;
+    /// <summary>One multiply-add is two floating-point operations.</summary>
+    public double ForwardFlops => 2.0 * ForwardMacs;
+    /// <summary>Forward plus backward: the usual estimate of 3× the forward pass (two products per product in backward).</summary>
+    public double TrainingFlops => 3 * ForwardFlops;
+
+    public static ModelFlops Of(ModelConfig c)
+    {
+        if (c.Arch != "patch") throw new NotSupportedException($"FLOPs are counted for the patch model only, not '{c.Arch}'");
+        long pixels = (long)c.Height * c.Width, latents = (long)c.LatentHeight * c.LatentWidth;
+        long d = c.HiddenSize;
+        return new ModelFlops(
+            EncoderConv: pixels * c.Channels * d,
+            EncoderLinear: latents * d * d,
+            Distances: latents * c.CodebookSize * d,
+            DecoderConvTranspose: pixels * d * d,
+            DecoderLinear: pixels * d * c.Channels);
+    }
+}

@@ -1,0 +1,121 @@
+namespace VqVae.Bench;
+
+/// <summary>A table as plain strings, drawn by both the console and the markdown report.</summary>
+public sealed record ReportTable(string Title, IReadOnlyList<string> Columns, IReadOnlyList<IReadOnlyList<string>> Rows, IReadOnlyList<string> Notes);
+
+/// <summary>The bench's tables, in the order of the issue: machine, ceiling, training, inference, memory, targets.</summary>
+public static class ReportTables
+{
+    public const string Pass = "PASS";
+    public const string Fail = "FAIL";
+
+    public static IReadOnlyList<ReportTable> Build(BenchResults r) =>
+        [Machine(r), Ceiling(r), Training(r), Inference(r), Memory(r), Checks(r)];
+
+    static ReportTable Machine(BenchResults r)
+    {
+        var m = r.Machine;
+        var rows = new List<IReadOnlyList<string>>
+        {
+            new[] { "command", r.Command },
+            new[] { "date", r.Started.ToString("yyyy-MM-dd HH:mm zzz") },
+            new[] { "CPU", $"{m.CpuModel}, {m.LogicalCores} logical cores ({m.CpuFeatures})" },
+            new[] { "OS", m.Os },
+            new[] { "threads", $"{m.Threads} (libtorch set_num_threads and vqvae-train --threads; ONNX Runtime intra-op threads; ML.NET and vqvae-score: ONNX Runtime's default)" },
+            new[] { "OMP_WAIT_POLICY", m.OmpWaitPolicy },
+            new[] { "ONEDNN_MAX_CPU_ISA", m.OnednnMaxCpuIsa },
+        };
+        rows.AddRange(m.Versions.Select(v => (IReadOnlyList<string>)new[] { v.Name, v.Version }));
+        rows.Add(new[] { "bench time", string.Join(", ", r.Timings.Select(t => $"{t.Section} {t.Seconds:F0} s")) + $"; total {r.Timings.Sum(t => t.Seconds):F0} s" });
+        var notes = r.Settings.Quick
+            ? new[] { "QUICK MODE: tiny counts to check the bench runs; these figures are not the benchmark." }
+            : Array.Empty<string>();
+        return new ReportTable("Machine and run", ["", ""], rows, notes);
+    }
+
+    static ReportTable Ceiling(BenchResults r)
+    {
+        var c = r.Ceiling;
+        var rows = c.Shapes.Select(s => (IReadOnlyList<string>)new[]
+        {
+            s.Shape.Use, s.Shape.Dims, $"{s.Shape.Flops / 1e9:F2}",
+            s.Libtorch.Describe(), s.LibtorchFreshOutput.Describe(), s.Ort.Describe(),
+        }).ToList();
+        return new ReportTable("1. Ceiling: FP32 matrix product (GFLOP/s)",
+            ["product", "shape", "GFLOP", "libtorch", "libtorch, fresh output", "ONNX Runtime MatMul"], rows,
+        [
+            $"Ceiling used for every fraction below: **{c.LibtorchGflops:F1} GFLOP/s** (libtorch, best median, at {c.LibtorchBestShape.Use} {c.LibtorchBestShape.Dims}). ONNX Runtime MatMul best: {c.OrtGflops:F1} GFLOP/s.",
+            (r.Settings.GemmRepeats == 1 ? "Each figure: 1 timed product after 1 warm-up." : $"Each figure: median (min–max) of {r.Settings.GemmRepeats} timed products after 1 warm-up.") + " libtorch: addmm_ into one preallocated output (β = 0); " +
+            "'fresh output': matmul allocating its result each time, as the model's layers do. ONNX Runtime: a one-node MatMul graph, B an initializer, output bound to one preallocated buffer.",
+        ]);
+    }
+
+    static ReportTable Training(BenchResults r)
+    {
+        double ceiling = r.Ceiling.LibtorchGflops;
+        var rows = r.Training.Select(t => (IReadOnlyList<string>)new[]
+        {
+            t.Preset, $"D={t.Model.HiddenSize} K={t.Model.CodebookSize} p={t.Model.PatchSize} {t.Model.Channels}×{t.Model.Height}×{t.Model.Width}, batch {t.BatchSize}",
+            t.ImagesPerSecond.Describe(), $"{t.Flops.TrainingFlops / 1e6:F0}", $"{t.Gflops:F1}", $"{t.Gflops / ceiling:P0}",
+            t.Gflops / ceiling >= Targets.TrainingOfCeiling ? Pass : Fail,
+        }).ToList();
+        return new ReportTable("2. Training",
+            ["preset", "configuration", "images/s", "MFLOP/image (3× forward)", "GFLOP/s", "of ceiling", $"≥ {Targets.TrainingOfCeiling:P0}"], rows,
+            [.. r.Training.Select(t => $"{t.Preset}: {t.Measured}; whole run {t.WallSeconds:F0} s."),
+             "FLOPs per image are counted from the configuration (ModelFlops: encoder Conv2d H·W·C·D + encoder Linear h·w·D² + distances h·w·K·D + ConvTranspose2d H·W·D² + decoder Linear H·W·D·C multiply-adds, ×2 FLOP, ×3 for forward + backward)."]);
+    }
+
+    static ReportTable Inference(BenchResults r)
+    {
+        double ceiling = r.Ceiling.LibtorchGflops;
+        var rows = new List<IReadOnlyList<string>>();
+        var notes = new List<string>();
+        foreach (var i in r.Inference)
+        {
+            foreach (var p in i.Paths)
+            {
+                string verdict = p.Name switch
+                {
+                    InferenceResult.OrtBatched => i.Gflops(p) / ceiling >= Targets.OrtBatchedOfCeiling ? Pass : Fail,
+                    InferenceResult.ScoreFiles => i.OfOrtBatched(p) >= Targets.ScoreOfOrtBatched ? Pass : Fail,
+                    _ => "",
+                };
+                rows.Add(new[] { i.Preset, p.Name, $"{p.Batch}", p.ImagesPerSecond.Describe(), $"{i.Gflops(p):F1}", $"{i.Gflops(p) / ceiling:P0}", $"{i.OfOrtBatched(p):P0}", verdict });
+            }
+        }
+        if (r.Inference.Count > 0)
+        {
+            var first = r.Inference[0];
+            notes.AddRange(first.Paths.Select(p => $"{p.Name}: {p.Measured}."));
+        }
+        notes.Add($"Model: each preset's configuration, freshly initialised and exported with VqVaeOnnxExporter; forward FLOPs/image: " +
+                  string.Join(", ", r.Inference.Select(i => $"{i.Preset} {i.Flops.ForwardFlops / 1e6:F0} M")) + ".");
+        notes.Add($"Targets: ONNX Runtime batched ≥ {Targets.OrtBatchedOfCeiling:P0} of the ceiling; `score` from files ≥ {Targets.ScoreOfOrtBatched:P0} of batched ONNX Runtime.");
+        return new ReportTable("3. Inference", ["preset", "path", "batch", "images/s", "GFLOP/s", "of ceiling", "of ORT batched", "target"], rows, notes);
+    }
+
+    static ReportTable Memory(BenchResults r)
+    {
+        var rows = new List<IReadOnlyList<string>>();
+        foreach (var t in r.Training)
+        {
+            foreach (int epoch in new[] { 1, 2, t.Epochs }.Distinct())
+                rows.Add(new[] { $"training {t.Preset}, epoch {epoch}" + (epoch == 1 ? " (with start-up, data loading)" : ""), Targets.Mb(t.PeakRssAt(epoch)) });
+            rows.Add(new[] { $"training {t.Preset}, whole run (VmHWM)", Targets.Mb(t.RunPeakRss) });
+        }
+        var s = r.ScoreMemory;
+        rows.Add(new[] { $"`vqvae-score score`, {s.Images:N0} MNIST PNG files ({s.ImagesPerSecond:F1} images/s)", Targets.Mb(s.PeakRssBytes) });
+        return new ReportTable("4. Memory: peak resident set (MB = 10⁶ bytes)", ["process", "peak RSS MB"], rows,
+        [
+            "Child processes (vqvae-train, vqvae-score), /proc/<pid>/status sampled every 50 ms. Per epoch: the largest VmRSS sampled between the trainer's epoch lines; whole run: the largest of VmRSS and VmHWM.",
+            $"Training memory is from the same runs as section 2 (MNIST: all 60,000 training images loaded, {r.Settings.MnistValidationImages} validation images).",
+        ]);
+    }
+
+    static ReportTable Checks(BenchResults r) =>
+        new("Targets", ["target", "measured", "result"],
+            r.Checks.Select(c => (IReadOnlyList<string>)new[] { c.Target, c.Measured, c.Pass ? Pass : Fail }).ToList(),
+            r.Checks.Any(c => !c.Pass)
+                ? [$"{r.Checks.Count(c => !c.Pass)} of {r.Checks.Count} targets missed."]
+                : [$"All {r.Checks.Count} targets met."]);
+}

@@ -1,0 +1,54 @@
+namespace VqVae.Bench;
+
+/// <summary>One target of issue 5, judged from the measured numbers.</summary>
+public sealed record Check(string Target, string Measured, bool Pass);
+
+/// <summary>The speed and memory targets, and the checks that compare the measurements with them.</summary>
+public static class Targets
+{
+    public const double TrainingOfCeiling = 0.60;
+    public const double OrtBatchedOfCeiling = 0.70;
+    public const double ScoreOfOrtBatched = 0.60;
+    public const double TrainingRssGrowth = 0.05;
+    public const double ScorePeakMegabytes = 600;
+
+    public static IReadOnlyList<Check> Evaluate(BenchResults r)
+    {
+        var checks = new List<Check>();
+        double ceiling = r.Ceiling.LibtorchGflops;
+        foreach (var t in r.Training)
+        {
+            double fraction = t.Gflops / ceiling;
+            double needed = TrainingOfCeiling * ceiling * 1e9 / t.Flops.TrainingFlops;
+            checks.Add(new($"training {t.Preset}: ≥ {TrainingOfCeiling:P0} of the ceiling",
+                $"{t.Gflops:F1} GFLOP/s = {fraction:P0} of {ceiling:F1} ({t.ImagesPerSecond.Median:F1} img/s; the target needs {needed:F0})",
+                fraction >= TrainingOfCeiling));
+        }
+        foreach (var i in r.Inference)
+        {
+            var ort = i[InferenceResult.OrtBatched];
+            double fraction = i.Gflops(ort) / ceiling;
+            double needed = OrtBatchedOfCeiling * ceiling * 1e9 / i.Flops.ForwardFlops;
+            checks.Add(new($"ONNX Runtime batched {i.Preset}: ≥ {OrtBatchedOfCeiling:P0} of the ceiling",
+                $"{i.Gflops(ort):F1} GFLOP/s = {fraction:P0} of {ceiling:F1} ({ort.ImagesPerSecond.Median:F1} img/s; the target needs {needed:F0})",
+                fraction >= OrtBatchedOfCeiling));
+            var score = i[InferenceResult.ScoreFiles];
+            checks.Add(new($"`score` {i.Preset} from files: ≥ {ScoreOfOrtBatched:P0} of batched ONNX Runtime",
+                $"{score.ImagesPerSecond.Median:F1} img/s = {i.OfOrtBatched(score):P0} of {ort.ImagesPerSecond.Median:F1}",
+                i.OfOrtBatched(score) >= ScoreOfOrtBatched));
+        }
+        foreach (var t in r.Training)
+            checks.Add(new($"training {t.Preset}: peak RSS grows < {TrainingRssGrowth:P0} from epoch 2 to epoch {t.Epochs}" +
+                           (t.Epochs != BenchSettings.TargetTrainingEpochs ? $" (target: epoch {BenchSettings.TargetTrainingEpochs})" : ""),
+                $"{Mb(t.PeakRssAt(2))} → {Mb(t.PeakRssAt(t.Epochs))} MB ({t.RssGrowth:+0.0%;-0.0%})",
+                t.RssGrowth < TrainingRssGrowth));
+        var s = r.ScoreMemory;
+        checks.Add(new($"`score` {s.Images:N0} files: peak RSS < {ScorePeakMegabytes:F0} MB" +
+                       (s.Images != BenchSettings.TargetScoreMemoryFiles ? $" (target: {BenchSettings.TargetScoreMemoryFiles:N0} files)" : ""),
+            $"{Mb(s.PeakRssBytes)} MB", s.PeakRssBytes / 1e6 < ScorePeakMegabytes));
+        return checks;
+    }
+
+    /// <summary>Megabytes of 10⁶ bytes.</summary>
+    public static string Mb(long bytes) => (bytes / 1e6).ToString("F0");
+}
