@@ -16,7 +16,7 @@ public sealed class FolderScorer(VqVaeScoringModel scoring, VqVaeModelFolder mod
     public const string MetricsFile = "metrics.csv";
     public const string ReconstructionsFolder = "reconstructions";
     public const string GridFile = "reconstruction-grid.png";
-    /// <summary>The grid shows the first images scored, inputs and reconstructions in alternate rows (as the seed's).</summary>
+    /// <summary>The grid shows this many images drawn evenly at random from the folder, inputs and reconstructions in alternate rows (as the seed's).</summary>
     public const int GridImages = 50;
 
     /// <summary>Scores <paramref name="images"/> into <paramref name="outputFolder"/>; <paramref name="onFile"/> hears of each file (null reason = scored).</summary>
@@ -30,8 +30,7 @@ public sealed class FolderScorer(VqVaeScoringModel scoring, VqVaeModelFolder mod
         double mseSum = 0, psnrSum = 0;
         var clock = Stopwatch.StartNew();
         // Bounded: only the grid's images are kept, whatever the size of the folder.
-        var gridInputs = new List<float>();
-        var gridOutputs = new List<float>();
+        var grid = new GridSample(GridImages, seed: 0);
 
         using var codes = new StreamWriter(Path.Combine(outputFolder, CodesFile));
         using var metrics = new StreamWriter(Path.Combine(outputFolder, MetricsFile));
@@ -69,13 +68,16 @@ public sealed class FolderScorer(VqVaeScoringModel scoring, VqVaeModelFolder mod
             CodesCsv.WriteRow(codes, image.RelativePath, model.LatentHeight, model.LatentWidth, prediction.Codes);
             metrics.Write($"{CodesCsv.Quote(image.RelativePath)},{mse.ToString("R", CultureInfo.InvariantCulture)},{psnr.ToString("R", CultureInfo.InvariantCulture)}\n");
             WritePng(outputFolder, image.RelativePath, prediction.Reconstruction, c.Channels, c.Height, c.Width);
-            if (scored <= GridImages) { gridInputs.AddRange(prediction.Pixels); gridOutputs.AddRange(prediction.Reconstruction); }
+            grid.Offer(image.RelativePath, prediction.Pixels, prediction.Reconstruction);
             onFile?.Invoke(image, null);
         }
         var seconds = clock.Elapsed.TotalSeconds;
         if (scored > 0)
-            ImageGrid.SaveInterleaved(Path.Combine(outputFolder, GridFile), gridInputs.ToArray(), gridOutputs.ToArray(),
+        {
+            var (inputs, outputs) = grid.InPathOrder();
+            ImageGrid.SaveInterleaved(Path.Combine(outputFolder, GridFile), inputs, outputs,
                 c.Channels, c.Height, c.Width, pairsPerRow: 10, scale: Math.Max(1, 64 / c.Height));
+        }
         return new RunSummary
         {
             Command = "score",

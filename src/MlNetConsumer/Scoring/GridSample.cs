@@ -1,0 +1,26 @@
+namespace VqVae.MlNetConsumer.Scoring;
+
+/// <summary>
+/// A fixed-size uniform random sample of a stream of scored images (reservoir sampling), so the grid
+/// shows the whole folder — not just its first, often alike, files — while memory stays bounded.
+/// </summary>
+public sealed class GridSample(int size, int seed)
+{
+    readonly List<(string Path, float[] Input, float[] Output)> kept = new();
+    readonly Random random = new(seed);
+    int seen;
+
+    public void Offer(string path, float[] input, float[] output)
+    {
+        seen++;
+        if (kept.Count < size) { kept.Add((path, (float[])input.Clone(), (float[])output.Clone())); return; }
+        int slot = random.Next(seen);
+        if (slot < size) kept[slot] = (path, (float[])input.Clone(), (float[])output.Clone());
+    }
+
+    public (float[] Inputs, float[] Outputs) InPathOrder()
+    {
+        var ordered = kept.OrderBy(k => k.Path, StringComparer.Ordinal).ToList();
+        return (ordered.SelectMany(k => k.Input).ToArray(), ordered.SelectMany(k => k.Output).ToArray());
+    }
+}
