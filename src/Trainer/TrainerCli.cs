@@ -18,6 +18,7 @@ public static class TrainerCli
         root.Subcommands.Add(FetchDataCommand.Create());
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(FloorCommand.Create());
+        root.Subcommands.Add(ReportCommand.Create());
         return root.Parse(args).Invoke();
     }
 
