@@ -8,7 +8,7 @@ namespace VqVae.Bench;
 /// <summary>Where and with what the figures were measured: they mean little without it.</summary>
 public sealed record MachineInfo(
     int LogicalCores, string CpuModel, string CpuFeatures, string Os, int Threads,
-    string OmpWaitPolicy, string OnednnMaxCpuIsa, IReadOnlyList<(string Name, string Version)> Versions)
+    string OmpWaitPolicy, string OnednnMaxCpuIsa, string ThpMemAllocEnable, IReadOnlyList<(string Name, string Version)> Versions)
 {
     public static MachineInfo Collect(int threads)
     {
@@ -25,6 +25,7 @@ public sealed record MachineInfo(
             threads,
             Environment.GetEnvironmentVariable("OMP_WAIT_POLICY") ?? "unset",
             Environment.GetEnvironmentVariable("ONEDNN_MAX_CPU_ISA") ?? "unset",
+            Environment.GetEnvironmentVariable("THP_MEM_ALLOC_ENABLE") ?? "unset",
             CollectVersions());
     }
 

@@ -24,6 +24,7 @@ public static class ReportTables
             new[] { "threads", $"{m.Threads} (libtorch set_num_threads and vqvae-train --threads; ONNX Runtime intra-op threads; ML.NET and vqvae-score: ONNX Runtime's default)" },
             new[] { "OMP_WAIT_POLICY", m.OmpWaitPolicy },
             new[] { "ONEDNN_MAX_CPU_ISA", m.OnednnMaxCpuIsa },
+            new[] { "THP_MEM_ALLOC_ENABLE", m.ThpMemAllocEnable },
         };
         rows.AddRange(m.Versions.Select(v => (IReadOnlyList<string>)new[] { v.Name, v.Version }));
         rows.Add(new[] { "bench time", string.Join(", ", r.Timings.Select(t => $"{t.Section} {t.Seconds:F0} s")) + $"; total {r.Timings.Sum(t => t.Seconds):F0} s" });
