@@ -22,12 +22,16 @@ declare -A runs=(
   [pokemon-conv]="--preset pokemon-plus --arch conv"
 )
 names=("$@")
-[ ${#names[@]} -gt 0 ] || names=(mnist-seed mnist-ema mnist-kmeans mnist-deadcode mnist-plus mnist-conv pokemon-seed pokemon-plus pokemon-conv)
+all=0
+[ ${#names[@]} -gt 0 ] || all=1
+[ $all = 0 ] || names=(mnist-seed mnist-ema mnist-kmeans mnist-deadcode mnist-plus mnist-conv pokemon-seed pokemon-plus pokemon-conv)
 for name in "${names[@]}"; do
   epochs=10; [[ $name == pokemon* ]] && epochs=100
   # shellcheck disable=SC2086
   train train ${runs[$name]} --epochs "$epochs" --seed 42 --threads "$THREADS" --out "$OUT/$name" --force
 done
-train patch-floor --preset mnist
-train patch-floor --preset pokemon
+if [ $all = 1 ]; then  # the patch model's floor: k-means of the data's patches (minutes each)
+  train patch-floor --preset mnist
+  train patch-floor --preset pokemon
+fi
 train report $(for n in "${names[@]}"; do echo "$OUT/$n"; done)
