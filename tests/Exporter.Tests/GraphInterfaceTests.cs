@@ -60,8 +60,13 @@ public sealed class GraphInterfaceTests(TrainedModels models)
             Assert.All(proto.Graph.Node, n => Assert.Equal("", n.Domain));
             Assert.All(proto.Graph.Input.Concat(proto.Graph.Output), v => Assert.False(string.IsNullOrWhiteSpace(v.DocString), $"{file}: {v.Name} has no doc string"));
 
-            // Every weight-sized initializer is a model parameter under its state-dict name, bit for bit.
-            var weights = proto.Graph.Initializer.Where(t => !t.Name.StartsWith("quantizer.")).ToList();
+            // Every float initializer is a model parameter under its state-dict name, bit for bit, in its
+            // Torch shape (any reshaping is a node on it); the int64 ones are the target shapes of Reshape
+            // and Tile nodes, and the quantizer's constants are its own.
+            var weights = proto.Graph.Initializer
+                .Where(t => t.DataType == (int)TensorProto.Types.DataType.Float && !t.Name.StartsWith("quantizer.")).ToList();
+            Assert.All(proto.Graph.Initializer.Where(t => t.DataType == (int)TensorProto.Types.DataType.Int64),
+                t => Assert.True(t.Dims.Count == 1 && t.Dims[0] <= 6, $"{file}: int64 initializer {t.Name} is not a shape"));
             Assert.NotEmpty(weights);
             foreach (var init in weights)
             {

@@ -21,10 +21,11 @@ public static class ConvModelGraph
         return m.Permute(x, output, 0, 2, 3, 1);
     }
 
-    /// <summary>latent [N, D, h, w] → Conv 3×3, residual blocks, ReLU, log2(p) transposed convs with ReLU between → NCHW logits.</summary>
-    public static string Decoder(ModuleOnnxMapper m, ConvDecoder decoder, string latent)
+    /// <summary>latent [N, h, w, D] → NCHW, Conv 3×3, residual blocks, ReLU, log2(p) transposed convs with ReLU between → NCHW logits.</summary>
+    public static string Decoder(ModuleOnnxMapper m, ConvDecoder decoder, string latentNhwc)
     {
         var name = m.NameOf(decoder);
+        var latent = m.Permute(latentNhwc, "decoder.z_q_nchw", 0, 3, 1, 2);
         var x = m.Conv2d(decoder.mix, latent);
         foreach (var block in decoder.residuals) x = ResidualBlock(m, block, x);
         x = m.Relu(x, $"{name}.relu");

@@ -22,7 +22,7 @@ public static class VqVaeGraphs
         var g = new OnnxGraphBuilder("vqvae_encoder", "VQ-VAE encoder: image → continuous latent z_e (before quantization).");
         var m = new ModuleOnnxMapper(g, model);
         g.AddInput(OnnxNames.Image, DataType.Float, ImageDims(c), $"float32 [N, {c.Channels}, {c.Height}, {c.Width}] pixels in 0..1, NCHW.");
-        EncoderBody(m, model.encoder, OnnxNames.Image, OnnxNames.ZE);
+        EncoderBody(m, model.encoder, c, OnnxNames.Image, OnnxNames.ZE);
         g.AddOutput(OnnxNames.ZE, DataType.Float, LatentDims(c, c.HiddenSize), $"float32 [N, {c.LatentHeight}, {c.LatentWidth}, {c.HiddenSize}] encoder output, NHWC.");
         return Finish(g, info);
     }
@@ -65,26 +65,26 @@ public static class VqVaeGraphs
         var g = new OnnxGraphBuilder("vqvae_decoder", "VQ-VAE decoder: code indices → codebook vectors → reconstructed image.");
         var m = new ModuleOnnxMapper(g, model);
         g.AddInput(OnnxNames.Codes, DataType.Int64, LatentDims(c, null), $"int64 [N, {c.LatentHeight}, {c.LatentWidth}] codebook indices in 0..{c.CodebookSize - 1}.");
-        var latent = m.Embedding(model.codebook, model.codebook.weight, OnnxNames.Codes, "decoder.z_q");
-        var nchw = m.Permute(latent, "decoder.z_q_nchw", 0, 3, 1, 2);
-        var logits = DecoderBody(m, model.decoder, nchw);
+        var latent = m.Embedding(model.codebook, model.codebook.weight, OnnxNames.Codes, "decoder.z_q");   // NHWC
+        var logits = DecoderBody(m, model.decoder, c, latent);
         m.Sigmoid(logits, OnnxNames.Reconstruction);
         g.AddOutput(OnnxNames.Reconstruction, DataType.Float, ImageDims(c), $"float32 [N, {c.Channels}, {c.Height}, {c.Width}] reconstructed pixels in 0..1, NCHW.");
         return Finish(g, info);
     }
 
     /// <summary>The architecture switch: a new encoder kind adds one case here and one graph file.</summary>
-    public static string EncoderBody(ModuleOnnxMapper m, nn.Module<Tensor, Tensor> encoder, string image, string output) => encoder switch
+    public static string EncoderBody(ModuleOnnxMapper m, nn.Module<Tensor, Tensor> encoder, ModelConfig config, string image, string output) => encoder switch
     {
-        PatchEncoder patch => PatchModelGraph.Encoder(m, patch, image, output),
+        PatchEncoder patch => PatchModelGraph.Encoder(m, patch, config, image, output),
         ConvEncoder conv => ConvModelGraph.Encoder(m, conv, image, output),
         _ => throw new NotSupportedException($"no ONNX mapping for encoder {encoder.GetType().Name}"),
     };
 
-    public static string DecoderBody(ModuleOnnxMapper m, nn.Module<Tensor, Tensor> decoder, string latentNchw) => decoder switch
+    /// <param name="latentNhwc">the codebook vectors [N, h, w, D]; each body takes the layout it needs from there.</param>
+    public static string DecoderBody(ModuleOnnxMapper m, nn.Module<Tensor, Tensor> decoder, ModelConfig config, string latentNhwc) => decoder switch
     {
-        PatchDecoder patch => PatchModelGraph.Decoder(m, patch, latentNchw),
-        ConvDecoder conv => ConvModelGraph.Decoder(m, conv, latentNchw),
+        PatchDecoder patch => PatchModelGraph.Decoder(m, patch, config, latentNhwc),
+        ConvDecoder conv => ConvModelGraph.Decoder(m, conv, latentNhwc),
         _ => throw new NotSupportedException($"no ONNX mapping for decoder {decoder.GetType().Name}"),
     };
 

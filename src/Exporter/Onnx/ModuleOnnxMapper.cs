@@ -55,6 +55,73 @@ public sealed class ModuleOnnxMapper
         return Graph.AddNode("ConvTranspose", inputs, output ?? name, attributes);
     }
 
+    /// <summary>
+    /// Conv2d whose kernel equals its stride p, as one matrix product: image [N, C, H, W] → [N·h·w, D],
+    /// one row per patch in (n, y, x) order — NHWC [N, H/p, W/p, D] flattened to rows, so a per-position
+    /// layer after it (ReLU, Linear) runs on it as one plain product, and a Reshape makes it NHWC. Each
+    /// p×p patch is seen once, so space-to-depth (Reshape, Transpose, Reshape to one row of C·p·p pixels
+    /// per patch) and a Gemm against the weight viewed as [D, C·p·p] give exactly the convolution
+    /// (PatchMatmul.Conv in the Torch model); the rearranged tensor is the small one, with the image's C
+    /// channels. The initializer "{module}.weight" is the parameter as stored, [D, C, p, p]; the Reshape
+    /// on it is folded by ONNX Runtime at load time.
+    /// </summary>
+    /// <param name="height">image height H, a multiple of p (the graph's batch N stays symbolic).</param>
+    public string PatchConv2d(Conv2d conv, string image, long height, long width, string? output = null)
+    {
+        var name = NameOf(conv);
+        var weight = conv.weight!;
+        long d = weight.shape[0], c = weight.shape[1], p = RequirePatchKernel(name, conv, weight.shape[2]);
+        if (height % p != 0 || width % p != 0)
+            throw new ArgumentException($"{name}: image {height}×{width} is not a whole number of {p}×{p} patches");
+        long h = height / p, w = width / p;
+
+        var patches = Reshape(image, $"{name}.patches", -1, c, h, p, w, p);
+        patches = Permute(patches, $"{name}.patches_nhwc", 0, 2, 4, 1, 3, 5);        // [N, h, w, C, p, p]
+        var rows = Reshape(patches, $"{name}.rows", -1, c * p * p);                   // one row per patch
+        var kernel = Reshape(Parameter(conv, "weight", weight), $"{name}.weight_rows", d, c * p * p);
+        var inputs = new List<string> { rows, kernel };
+        if (conv.bias is not null) inputs.Add(Parameter(conv, "bias", conv.bias));
+        return Graph.AddNode("Gemm", inputs, output ?? name, Attr.Int("transB", 1));
+    }
+
+    /// <summary>
+    /// ConvTranspose2d whose kernel equals its stride p, as one matrix product: NHWC latent [N, h, w, D_in]
+    /// → [N·h·w, p·p·D_out], one row per latent position holding the p×p output pixels it paints, each a
+    /// run of D_out channels (row-major over i, j, d). Every output pixel comes from exactly one latent
+    /// vector, so this is the whole transposed convolution (PatchMatmul.ConvTranspose in the Torch model)
+    /// except the final depth-to-space move, which is left to the caller: a per-pixel layer after it
+    /// (ReLU, Linear) runs on these rows as they are, and the pixels are best put in place after the
+    /// Linear has shrunk D_out channels to the image's few. The initializer "{module}.weight" is the
+    /// parameter as stored, [D_in, D_out, p, p]; the Transpose to [D_in, p, p, D_out] and Reshape on it,
+    /// and the Tile of the bias over the p·p pixels, are folded by ONNX Runtime at load time.
+    /// </summary>
+    public string PatchConvTranspose2d(ConvTranspose2d conv, string latentNhwc, string? output = null)
+    {
+        var name = NameOf(conv);
+        var weight = conv.weight!;
+        long dIn = weight.shape[0], dOut = weight.shape[1], p = RequirePatchKernel(name, conv, weight.shape[2]);
+        if (conv.output_padding.Any(o => o != 0)) throw new NotSupportedException($"{name}: output_padding is not exported as a matrix product");
+
+        var rows = Reshape(latentNhwc, $"{name}.rows", -1, dIn);                      // one row per latent position
+        var kernel = Permute(Parameter(conv, "weight", weight), $"{name}.weight_pixels_last", 0, 2, 3, 1);
+        kernel = Reshape(kernel, $"{name}.weight_rows", dIn, p * p * dOut);
+        var inputs = new List<string> { rows, kernel };
+        if (conv.bias is not null)
+        {
+            // The bias of channel d repeats for each of the p·p pixels of a row.
+            var repeats = Graph.AddInitializer($"{name}.bias_repeats", new[] { p * p }, new long[] { 1 });
+            inputs.Add(Graph.AddNode("Tile", new[] { Parameter(conv, "bias", conv.bias), repeats }, $"{name}.bias_pixels"));
+        }
+        return Graph.AddNode("Gemm", inputs, output ?? name);
+    }
+
+    /// <summary>Reshape to a fixed shape (−1 for the one dimension to infer, usually the batch); the shape is an int64 initializer "{output}.shape".</summary>
+    public string Reshape(string input, string output, params long[] shape)
+    {
+        var target = Graph.AddInitializer($"{output}.shape", shape, new long[] { shape.Length });
+        return Graph.AddNode("Reshape", new[] { input, target }, output);
+    }
+
     /// <summary>y = x·Wᵀ + b over the last axis of an input of any rank (Gemm would need a 2-D input).</summary>
     public string Linear(Linear linear, string input, string? output = null)
     {
@@ -88,6 +155,16 @@ public sealed class ModuleOnnxMapper
     /// <summary>A residual connection: input + body(input).</summary>
     public string Residual(nn.Module block, string input, Func<string, string> body) =>
         Graph.AddNode("Add", new[] { input, body(input) }, NameOf(block));
+
+    /// <summary>The patch size p of a convolution the matrix-product form covers: square kernel = stride, no padding, dilation 1, one group.</summary>
+    static long RequirePatchKernel(string name, Convolution conv, long p)
+    {
+        bool patchwise = conv.kernel_size.All(k => k == p) && conv.stride.All(s => s == p)
+            && (conv.padding is null || conv.padding.All(x => x == 0)) && conv.dilation.All(x => x == 1) && conv.groups == 1;
+        return patchwise ? p : throw new NotSupportedException(
+            $"{name}: a matrix-product export needs kernel = stride, no padding, dilation 1 and one group " +
+            $"(kernel {string.Join("×", conv.kernel_size)}, stride {string.Join("×", conv.stride)})");
+    }
 
     string[] WeightAndBias(nn.Module module, string input, Tensor weight, Tensor? bias)
     {

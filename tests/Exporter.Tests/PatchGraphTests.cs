@@ -1,0 +1,46 @@
+using Microsoft.ML.OnnxRuntime;
+using Onnx;
+using VqVae.Exporter.Verification;
+
+namespace VqVae.Exporter.Tests;
+
+/// <summary>
+/// The patch model's convolutions (kernel = stride) are exported as matrix products, not as ONNX Conv /
+/// ConvTranspose, which ONNX Runtime runs far slower on these shapes; the conv model keeps its convolutions.
+/// </summary>
+[Collection(ModelsCollection.Name)]
+public sealed class PatchGraphTests(TrainedModels models)
+{
+    public static TheoryData<string> PatchNames() => new("patch-gray", "patch-rgb");
+
+    [Theory, MemberData(nameof(PatchNames))]
+    public void Patch_graphs_use_matrix_products_and_still_match_torch(string name)
+    {
+        var m = models[name];
+        foreach (var file in new[] { OnnxNames.EncoderFile, OnnxNames.DecoderFile })
+        {
+            var ops = OpTypes(m.OnnxDir, file);
+            Assert.DoesNotContain("Conv", ops);
+            Assert.DoesNotContain("ConvTranspose", ops);
+            Assert.Contains("Gemm", ops);
+        }
+
+        // As written (no ONNX Runtime rewriting), on random images and random codes at every position.
+        var report = OnnxVerifier.Verify(m.Model, m.OnnxDir, new VerifyOptions { Optimization = GraphOptimizationLevel.ORT_DISABLE_ALL });
+        Assert.True(report.EncoderMaxDiff <= 1e-5, $"encoder max diff {report.EncoderMaxDiff}");
+        Assert.True(report.DecoderMaxDiff <= 1e-5, $"decoder max diff {report.DecoderMaxDiff}");
+        Assert.True(report.ChainMaxDiff <= 1e-5, $"chain max diff {report.ChainMaxDiff}");
+        Assert.Equal(0, report.CodeMismatches);
+    }
+
+    [Fact]
+    public void Conv_model_keeps_its_convolutions()
+    {
+        var dir = models["conv-gray"].OnnxDir;
+        Assert.Contains("Conv", OpTypes(dir, OnnxNames.EncoderFile));
+        Assert.Contains("ConvTranspose", OpTypes(dir, OnnxNames.DecoderFile));
+    }
+
+    static List<string> OpTypes(string dir, string file) =>
+        ModelProto.Parser.ParseFrom(File.ReadAllBytes(Path.Combine(dir, file))).Graph.Node.Select(n => n.OpType).ToList();
+}
