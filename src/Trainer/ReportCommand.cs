@@ -19,8 +19,8 @@ public static class ReportCommand
         {
             try
             {
-                Console.WriteLine("| run | arch | codebook | best epoch | val MSE | PSNR (dB) | active codes | perplexity | training minutes |");
-                Console.WriteLine("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+                Console.WriteLine("| run | arch | codebook | lr | best epoch | val MSE | PSNR (dB) | active codes | perplexity | training minutes |");
+                Console.WriteLine("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
                 foreach (var run in parse.GetValue(runs)!) Console.WriteLine(Row(run));
                 return 0;
             }
@@ -38,12 +38,12 @@ public static class ReportCommand
         var c = info.Model;
         var codebook = string.Join(" + ", new[]
         {
-            c.CodebookUpdate == "ema" ? "EMA" : "VQ loss",
+            c.CodebookUpdate == "ema" ? string.Create(CultureInfo.InvariantCulture, $"EMA {c.EmaDecay}") : "VQ loss",
             c.KmeansInit ? "k-means init" : null,
             c.DeadCodeThreshold > 0 ? $"dead < {c.DeadCodeThreshold}" : null,
             $"STE {c.Ste}",
         }.Where(s => s != null));
         return string.Create(CultureInfo.InvariantCulture,
-            $"| {Path.GetFileName(Path.GetFullPath(run).TrimEnd('/'))} | {c.Arch} | {codebook} | {info.Epoch} | {m.ValidationMse:F4} | {m.ValidationPsnr:F2} | {m.ActiveCodes} | {m.Perplexity:F1} | {history.Sum() / 60:F1} |");
+            $"| {Path.GetFileName(Path.GetFullPath(run).TrimEnd('/'))} | {c.Arch} | {codebook} | {info.Training?.LearningRate:G3} | {info.Epoch} | {m.ValidationMse:F4} | {m.ValidationPsnr:F2} | {m.ActiveCodes} | {m.Perplexity:F1} | {history.Sum() / 60:F1} |");
     }
 }

@@ -29,6 +29,7 @@ public static class TrainCommand
     static readonly Option<string?> CodebookUpdate = new("--codebook-update") { Description = "loss (the seed's VQ loss) or ema" };
     static readonly Option<bool?> KmeansInit = new("--kmeans-init") { Description = "Initialise the codebook by k-means on the first batches' encoder outputs" };
     static readonly Option<double?> DeadCodeThreshold = new("--dead-code-threshold") { Description = "Re-seed codes whose EMA usage per batch falls below this" };
+    static readonly Option<double?> EmaDecay = new("--ema-decay") { Description = "Decay of the EMA codebook statistics and of the usage that finds dead codes (default 0.99)" };
     static readonly Option<int> MaxSteps = new("--max-steps-per-epoch") { Description = "Cut each epoch short (smoke runs)" };
 
     public static Command Create()
@@ -41,7 +42,7 @@ public static class TrainCommand
         var command = new Command("train", "Train a VQ-VAE; writes best/ and last/ checkpoints, metrics.csv and pictures.")
         {
             Preset, Data, Epochs, Out, Force, Resume, HiddenSize, CodebookSize, PatchSize, BatchSize, Lr, Beta, Seed, Ste,
-            DeviceName, Threads, Arch, ImageSize, Channels, CodebookUpdate, KmeansInit, DeadCodeThreshold, MaxSteps,
+            DeviceName, Threads, Arch, ImageSize, Channels, CodebookUpdate, KmeansInit, DeadCodeThreshold, EmaDecay, MaxSteps,
         };
         command.SetAction(parse =>
         {
@@ -73,6 +74,7 @@ public static class TrainCommand
             CodebookUpdate = parse.GetValue(CodebookUpdate) ?? m.CodebookUpdate,
             KmeansInit = parse.GetValue(KmeansInit) ?? m.KmeansInit,
             DeadCodeThreshold = parse.GetValue(DeadCodeThreshold) ?? m.DeadCodeThreshold,
+            EmaDecay = parse.GetValue(EmaDecay) ?? m.EmaDecay,
         };
         model.Validate();
         return preset with

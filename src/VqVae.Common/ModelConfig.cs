@@ -48,6 +48,7 @@ public sealed record ModelConfig
         if (Arch is not ("patch" or "conv")) throw new InvalidDataException($"arch must be patch or conv, not '{Arch}'");
         if (Ste is not ("classic" or "seed")) throw new InvalidDataException($"ste must be classic or seed, not '{Ste}'");
         if (CodebookUpdate is not ("loss" or "ema")) throw new InvalidDataException($"codebook_update must be loss or ema, not '{CodebookUpdate}'");
+        if (EmaDecay is <= 0 or >= 1) throw new InvalidDataException($"ema_decay must lie between 0 and 1 (exclusive), not {EmaDecay}");
         if (Channels is not (1 or 3)) throw new InvalidDataException($"channels must be 1 or 3, not {Channels}");
         if (PatchSize < 1 || Height % PatchSize != 0 || Width % PatchSize != 0)
             throw new InvalidDataException($"patch size {PatchSize} must divide the image size {Height}x{Width}");

@@ -24,7 +24,8 @@ public sealed class Codebook : nn.Module
         using (no_grad()) weight.uniform_(-1.0 / codebookSize, 1.0 / codebookSize);
         ema_cluster_size = ones(codebookSize);
         ema_embed_sum = weight.detach().clone();
-        usage = ones(codebookSize);
+        // Negative until the first batch is counted: see RestartDeadCodes.
+        usage = full(codebookSize, -1.0f);
         RegisterComponents();
     }
 
@@ -77,7 +78,11 @@ public sealed class Codebook : nn.Module
     public int RestartDeadCodes(Tensor z, Tensor codes, double threshold, double decay, Generator? generator = null)
     {
         using var _ = no_grad();
-        usage.mul_(decay).add_(Histogram(codes), alpha: 1 - decay);
+        var counts = Histogram(codes);
+        // The first batch sets the usage outright: an EMA started from any guess would keep codes the
+        // first batch already shows unused alive for dozens of steps (69 at decay 0.99 from 1 to 0.5),
+        // and by then the encoder has moved away from the k-means codes and most of them are stranded.
+        usage.copy_(where(usage < 0, counts, usage * decay + counts * (1 - decay)));
         var dead = (usage < threshold).nonzero().flatten();
         int count = (int)dead.shape[0];
         if (count == 0) return 0;
@@ -86,8 +91,8 @@ public sealed class Codebook : nn.Module
         weight.index_copy_(0, dead, seeds);
         ema_embed_sum.index_copy_(0, dead, seeds);
         ema_cluster_size.index_fill_(0, dead, 1.0);
-        // A fresh code gets the benefit of the doubt until it has had time to win vectors.
-        usage.index_fill_(0, dead, threshold * 2 + 1);
+        // A fresh code starts at the threshold: it stays if it wins at least that many vectors a batch.
+        usage.index_fill_(0, dead, threshold);
         return count;
     }
 

@@ -59,6 +59,19 @@ public class CodebookOptionTests
     }
 
     [Fact]
+    public void Codes_the_first_batch_leaves_unused_are_restarted_at_once_and_fresh_codes_must_win_to_stay()
+    {
+        manual_seed(23);
+        var codebook = new Codebook(6, 2);
+        var z = randn(50, 2) + 100;             // all 50 vectors pick one code, five get nothing
+        var codes = codebook.Nearest(z);
+        // No grace period on the first batch: what it shows unused is dead now, not 70 steps later.
+        Assert.Equal(5, codebook.RestartDeadCodes(z, codes, threshold: 0.5, decay: 0.99));
+        // Re-seeded codes that then win nothing (the same assignment again) are re-seeded on the next batch.
+        Assert.Equal(5, codebook.RestartDeadCodes(z, codes, threshold: 0.5, decay: 0.99));
+    }
+
+    [Fact]
     public void Kmeans_init_puts_the_codes_on_the_data_and_uses_more_of_them()
     {
         var images = rand(128, 1, 28, 28);
