@@ -1,6 +1,7 @@
 using VqVae.Checkpoints;
 using VqVae.Data;
 using VqVae.Exporter;
+using VqVae.MlNetConsumer.Scoring;
 using VqVae.Model;
 using VqVae.Training;
 using static TorchSharp.torch;
@@ -17,6 +18,7 @@ public sealed record InferenceResult(string Preset, ModelFlops Flops, IReadOnlyL
     public const string OrtSingle = "ONNX Runtime, one at a time";
     public const string MlNetDecoded = "ML.NET pipeline, decoded images";
     public const string ScoreFiles = "`vqvae-score score`, files on disk";
+    public const string ScoreFilesRows = "`vqvae-score score --batch-size 1`, files on disk";
 
     public InferencePath this[string name] => Paths.Single(p => p.Name == name);
     public double Gflops(InferencePath path) => path.ImagesPerSecond.Median * Flops.ForwardFlops / 1e9;
@@ -68,15 +70,27 @@ public static class InferenceBench
             $"PredictionEngine over VqVaeEncode → VqVaeQuantize → VqVaeDecode, {single.Count} in-memory pixel rows one at a time; {times}",
             MlNetInMemory.Measure(onnx, single, repeats)));
 
-        log($"{preset}: vqvae-score on {settings.ScoreFiles} PNG files");
+        log($"{preset}: vqvae-score on {settings.ScoreFiles} PNG files, batched and one at a time");
         var pngs = BenchData.WritePngs(source, settings.ScoreFiles, Path.Combine(workDir, $"png-{preset}"));
-        var runs = Enumerable.Range(0, settings.ScoreRepeats).Select(_ => ScoreFromFiles.Run(onnx, pngs, settings.ScoreFiles, workDir)).ToList();
+        // Interleaved, so a change in the machine's load falls on both alike.
+        var runs = new List<ScoreRun>();
+        var rowRuns = new List<ScoreRun>();
+        for (int r = 0; r < settings.ScoreRepeats; r++)
+        {
+            runs.Add(ScoreFromFiles.Run(onnx, pngs, settings.ScoreFiles, workDir, settings.Threads));
+            rowRuns.Add(ScoreFromFiles.Run(onnx, pngs, settings.ScoreFiles, workDir, settings.Threads, batchSize: 1));
+        }
         Directory.Delete(pngs, recursive: true);
-        paths.Add(new(InferenceResult.ScoreFiles, 1,
-            $"`vqvae-score score` child process on {settings.ScoreFiles} PNG files ({source.Channels}×{source.Height}×{source.Width}, repeating the data set), " +
-            $"its summary.json images/s (decode, ML.NET pipeline, codes/metrics CSV, reconstruction PNGs; not start-up); " + (runs.Count == 1 ? "1 run " : $"median of {runs.Count} runs ") +
-            $"(wall clock incl. start-up: {runs.Select(r => r.Images / r.WallSeconds).Order().ElementAt(runs.Count / 2):F1} images/s)",
+        string files = $"on {settings.ScoreFiles} PNG files ({source.Channels}×{source.Height}×{source.Width}, repeating the data set), " +
+            $"its summary.json images/s (file check, ML.NET image steps, graphs, codes/metrics CSV, reconstruction PNGs; not start-up); ";
+        paths.Add(new(InferenceResult.ScoreFiles, BatchedImageScorer.DefaultBatchSize,
+            $"`vqvae-score score --threads {settings.Threads}` child process (its default: ML.NET's image steps, then one ONNX Runtime call per graph " +
+            $"for each batch of {BatchedImageScorer.DefaultBatchSize}, sessions warmed up at start-up) " + files + Runs(runs),
             new Samples(runs.Select(r => r.ImagesPerSecond).ToArray())));
+        paths.Add(new(InferenceResult.ScoreFilesRows, 1,
+            $"`vqvae-score score --batch-size 1 --threads {settings.Threads}` child process (the whole ML.NET pipeline through a PredictionEngine, one image at a time) " +
+            files + Runs(rowRuns),
+            new Samples(rowRuns.Select(r => r.ImagesPerSecond).ToArray())));
 
         return new InferenceResult(preset, ModelFlops.Of(config), paths);
     }
@@ -92,10 +106,14 @@ public static class InferenceBench
         log($"writing {settings.ScoreMemoryFiles} MNIST PNG files");
         var pngs = BenchData.WritePngs(data.MnistDigits, settings.ScoreMemoryFiles, Path.Combine(workDir, "png-memory"));
         log($"vqvae-score on {settings.ScoreMemoryFiles} files");
-        var run = ScoreFromFiles.Run(onnx, pngs, settings.ScoreMemoryFiles, workDir);
+        var run = ScoreFromFiles.Run(onnx, pngs, settings.ScoreMemoryFiles, workDir, settings.Threads);
         Directory.Delete(pngs, recursive: true);
         return run;
     }
+
+    static string Runs(List<ScoreRun> runs) =>
+        (runs.Count == 1 ? "1 run " : $"median of {runs.Count} runs ") +
+        $"(wall clock incl. start-up: {runs.Select(r => r.Images / r.WallSeconds).Order().ElementAt(runs.Count / 2):F1} images/s)";
 
     /// <summary><paramref name="count"/> images cycling through the set.</summary>
     static ImageSet Repeat(ImageSet set, int count) => set.Slice(Enumerable.Range(0, count).Select(i => i % set.Count).ToArray());

@@ -7,18 +7,20 @@ public sealed record ScoreRun(int Images, double ImagesPerSecond, double WallSec
 
 /// <summary>
 /// `vqvae-score score` run as a child process on a folder of PNG files: what a user's scoring run does
-/// (walk, decode, resize, the three graphs through ML.NET, codes.csv, metrics.csv and one PNG per
-/// reconstruction written). Throughput is the CLI's own (summary.json: the scoring loop, without
-/// process start and model loading).
+/// (walk, decode, resize, the three graphs, codes.csv, metrics.csv and one PNG per reconstruction
+/// written), batched as by default or one image at a time through ML.NET's PredictionEngine.
+/// Throughput is the CLI's own (summary.json: the scoring loop, without process start and model loading).
 /// </summary>
 public static class ScoreFromFiles
 {
-    public static ScoreRun Run(string onnxFolder, string pngFolder, int expected, string workDir)
+    /// <param name="batchSize">null: `score`'s default (batched); 1: ML.NET's PredictionEngine, one image at a time.</param>
+    public static ScoreRun Run(string onnxFolder, string pngFolder, int expected, string workDir, int threads, int? batchSize = null)
     {
         var outDir = Path.Combine(workDir, "scored");
-        var run = MonitoredProcess.Run("vqvae-score.dll",
-            ["score", "--model", onnxFolder, "--images", pngFolder, "--out", outDir, "--force"], workDir)
-            .EnsureSucceeded("vqvae-score score");
+        List<string> args = ["score", "--model", onnxFolder, "--images", pngFolder, "--out", outDir, "--force", "--threads", $"{threads}"];
+        if (batchSize is int n) args.AddRange(["--batch-size", $"{n}"]);
+        var run = MonitoredProcess.Run("vqvae-score.dll", args, workDir)
+            .EnsureSucceeded("vqvae-score score" + (batchSize is int b ? $" --batch-size {b}" : ""));
         var summary = RunSummary.FromJson(File.ReadAllText(Path.Combine(outDir, "summary.json")));
         if (summary.Scored != expected)
             throw new InvalidDataException($"vqvae-score scored {summary.Scored} of {summary.Found} files, expected {expected}");

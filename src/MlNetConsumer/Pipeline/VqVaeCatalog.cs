@@ -118,6 +118,7 @@ public static class VqVaeCatalog
             OutputColumns = outputs,
             GpuDeviceId = options.GpuDeviceId,
             FallbackToCpu = options.FallbackToCpu,
+            IntraOpNumThreads = options.IntraOpThreads,
         });
     }
 }

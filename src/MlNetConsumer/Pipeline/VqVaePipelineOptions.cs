@@ -17,6 +17,12 @@ public sealed record VqVaePipelineOptions
     /// <summary>How an image of another size is brought to the model's: stretched by default, as a digit or sprite should be.</summary>
     public ImageResizingEstimator.ResizingKind Resizing { get; init; } = ImageResizingEstimator.ResizingKind.Fill;
 
+    /// <summary>
+    /// ONNX Runtime's intra-op threads for each graph; null leaves ONNX Runtime's default (one per physical
+    /// core). Used by the ML.NET steps and by <see cref="Scoring.BatchedImageScorer"/> alike.
+    /// </summary>
+    public int? IntraOpThreads { get; init; }
+
     /// <summary>Add the ConvertToImage step (an MLImage of the reconstruction); off when only numbers are wanted.</summary>
     public bool ReconstructionImage { get; init; } = true;
 

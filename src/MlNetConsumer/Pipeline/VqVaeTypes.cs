@@ -26,6 +26,13 @@ public sealed class VqVaePrediction
     [ColumnName(VqVaeColumns.Reconstruction)] public float[] Reconstruction { get; set; } = [];
 }
 
+/// <summary>What the image-loading steps alone (<see cref="VqVaeCatalog.VqVaeLoadPixels"/>) yield: the encoder's input.</summary>
+public sealed class VqVaePixels
+{
+    /// <summary>The resized image in 0..1, planar C·H·W.</summary>
+    [ColumnName(VqVaeColumns.Pixels)] public float[] Pixels { get; set; } = [];
+}
+
 /// <summary>One code grid to decode: h·w indices, row-major.</summary>
 public sealed class VqVaeCodesInput
 {

@@ -10,12 +10,12 @@ public sealed class GridSample(int size, int seed)
     readonly Random random = new(seed);
     int seen;
 
-    public void Offer(string path, float[] input, float[] output)
+    public void Offer(string path, ReadOnlySpan<float> input, ReadOnlySpan<float> output)
     {
         seen++;
-        if (kept.Count < size) { kept.Add((path, (float[])input.Clone(), (float[])output.Clone())); return; }
+        if (kept.Count < size) { kept.Add((path, input.ToArray(), output.ToArray())); return; }
         int slot = random.Next(seen);
-        if (slot < size) kept[slot] = (path, (float[])input.Clone(), (float[])output.Clone());
+        if (slot < size) kept[slot] = (path, input.ToArray(), output.ToArray());
     }
 
     public (float[] Inputs, float[] Outputs) InPathOrder()
