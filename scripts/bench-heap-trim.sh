@@ -2,7 +2,8 @@
 # Training memory with and without returning the C heap's free pages after each epoch
 # (src/VqVae/Training/NativeHeap.cs), side by side: the same Pokémon run twice, VQVAE_HEAP_TRIM=1
 # then 0. For each epoch it prints the peak RSS within that epoch (VmHWM, reset after each epoch line
-# through /proc/PID/clear_refs) and the RSS at its end, then the growth of the peak from epoch 2 to the last.
+# through /proc/PID/clear_refs), the RSS read just after that line (the next epoch may have begun),
+# then the growth of the peak from epoch 2 to the last.
 #   EPOCHS=10 scripts/bench-heap-trim.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,7 +27,7 @@ for trim in 1 0; do
       [ -n "$peak" ] || break
       echo 5 > "/proc/$pid/clear_refs"
       peaks+=("$peak")
-      echo "VQVAE_HEAP_TRIM=$trim epoch $seen: peak $((peak / 1024)) MB, at its end $((now / 1024)) MB"
+      echo "VQVAE_HEAP_TRIM=$trim epoch $seen: peak $((peak / 1024)) MB, $((now / 1024)) MB just after its line"
     fi
     sleep 0.2
   done
