@@ -35,10 +35,11 @@ public static class ExportCli
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
-            error.WriteLine($"vqvae-export: {parsed.Errors[0].Message}");
+            error.WriteLine($"vqvae-export: {CliMessages.Plain(parsed.Errors[0].Message)}");
             return BadInput;
         }
-        return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error });
+        // Unhandled exceptions reach CliHost (one line, trace in a log file), not System.CommandLine's printer.
+        return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
     }
 
     static int Execute(string modelPath, string? outDir, bool verify, bool force, TextWriter output, TextWriter error,
@@ -69,7 +70,7 @@ public static class ExportCli
                 return VerificationFailed;
             }
         }
-        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException or ArgumentException)
+        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException or ArgumentException && !DiskFull.Is(e))
         {
             error.WriteLine($"vqvae-export: {OneLine(e.Message)}");
             return BadInput;
