@@ -10,6 +10,8 @@ public static class OnnxNames
 
     /// <summary>Default output folder name, beside a training run's best/ and last/.</summary>
     public const string OutputFolder = "onnx";
+    /// <summary>Default output folder name of an int8 export.</summary>
+    public const string Int8OutputFolder = "onnx-int8";
 
     /// <summary>float32 [N, C, H, W] in 0..1.</summary>
     public const string Image = "image";
@@ -34,4 +36,7 @@ public static class OnnxNames
     public const string PatchSizeKey = "vqvae.patch_size";
     public const string HiddenSizeKey = "vqvae.hidden_size";
     public const string CodebookSizeKey = "vqvae.codebook_size";
+    /// <summary>"float32" or "int8": the arithmetic of the graph's large products (also the "precision" field of the JSON).</summary>
+    public const string PrecisionKey = "vqvae.precision";
+    public const string PrecisionField = "precision";
 }
