@@ -40,19 +40,19 @@ public sealed class Int8ExportTests(TrainedModels models) : IDisposable
     public void Int8_graphs_use_only_default_domain_opset_17_operators_and_quantize_the_large_products(string name)
     {
         var dir = ExportInt8(name);
-        foreach (var file in OnnxNames.Files)
+        foreach (var file in OnnxContract.Files)
         {
             var proto = Read(dir, file);
             Assert.Equal(8, proto.IrVersion);
             var opset = Assert.Single(proto.OpsetImport);
             Assert.Equal(("", 17L), (opset.Domain, opset.Version));
             Assert.All(proto.Graph.Node, n => Assert.Equal("", n.Domain));
-            Assert.All(proto.Graph.Node, n => Assert.True(StandardOps.Contains(n.OpType) || file == OnnxNames.QuantizerFile, $"{file}: {n.OpType}"));
+            Assert.All(proto.Graph.Node, n => Assert.True(StandardOps.Contains(n.OpType) || file == OnnxContract.QuantizerFile, $"{file}: {n.OpType}"));
         }
         // The encoder's Linear and the decoder's transposed convolution are integer products; the quantizer has none.
-        Assert.Single(Read(dir, OnnxNames.EncoderFile).Graph.Node, n => n.OpType == "MatMulInteger");
-        Assert.Single(Read(dir, OnnxNames.DecoderFile).Graph.Node, n => n.OpType == "MatMulInteger");
-        Assert.DoesNotContain(Read(dir, OnnxNames.QuantizerFile).Graph.Node, n => n.OpType is "MatMulInteger" or "DynamicQuantizeLinear");
+        Assert.Single(Read(dir, OnnxContract.EncoderFile).Graph.Node, n => n.OpType == "MatMulInteger");
+        Assert.Single(Read(dir, OnnxContract.DecoderFile).Graph.Node, n => n.OpType == "MatMulInteger");
+        Assert.DoesNotContain(Read(dir, OnnxContract.QuantizerFile).Graph.Node, n => n.OpType is "MatMulInteger" or "DynamicQuantizeLinear");
     }
 
     [Theory, MemberData(nameof(PatchModels))]
@@ -61,7 +61,7 @@ public sealed class Int8ExportTests(TrainedModels models) : IDisposable
         var dir = ExportInt8(name);
         var m = models[name];
         foreach (var level in new[] { GraphOptimizationLevel.ORT_DISABLE_ALL, GraphOptimizationLevel.ORT_ENABLE_ALL })
-            foreach (var file in OnnxNames.Files)
+            foreach (var file in OnnxContract.Files)
             {
                 using var options = new SessionOptions { GraphOptimizationLevel = level };
                 using var int8 = new InferenceSession(Path.Combine(dir, file), options);
@@ -83,7 +83,7 @@ public sealed class Int8ExportTests(TrainedModels models) : IDisposable
     public void Onnx_runtime_fuses_each_int8_product_into_one_kernel()
     {
         var dir = ExportInt8("patch-gray");
-        foreach (var file in new[] { OnnxNames.EncoderFile, OnnxNames.DecoderFile })
+        foreach (var file in new[] { OnnxContract.EncoderFile, OnnxContract.DecoderFile })
         {
             var optimized = Path.Combine(scratch, "optimized-" + file);
             using (var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_EXTENDED, OptimizedModelFilePath = optimized })
@@ -101,7 +101,7 @@ public sealed class Int8ExportTests(TrainedModels models) : IDisposable
         var dir = ExportInt8(name);
         var model = models[name].Model;
         var parameters = model.named_parameters().ToDictionary(p => p.name, p => p.parameter);
-        var initializers = OnnxNames.Files.SelectMany(f => Read(dir, f).Graph.Initializer).DistinctBy(t => t.Name).ToDictionary(t => t.Name);
+        var initializers = OnnxContract.Files.SelectMany(f => Read(dir, f).Graph.Initializer).DistinctBy(t => t.Name).ToDictionary(t => t.Name);
         // The x·B layout of each quantized weight, from its Torch parameter.
         var expected = new Dictionary<string, Tensor>
         {
@@ -146,15 +146,15 @@ public sealed class Int8ExportTests(TrainedModels models) : IDisposable
     {
         var m = models["patch-gray"];
         var dir = ExportInt8("patch-gray");
-        foreach (var (file, precision) in new[] { (OnnxNames.EncoderFile, "int8"), (OnnxNames.QuantizerFile, "float32"), (OnnxNames.DecoderFile, "int8") })
+        foreach (var (file, precision) in new[] { (OnnxContract.EncoderFile, "int8"), (OnnxContract.QuantizerFile, "float32"), (OnnxContract.DecoderFile, "int8") })
         {
             var meta = Read(dir, file).MetadataProps.ToDictionary(p => p.Key, p => p.Value);
-            Assert.Equal(precision, meta[OnnxNames.PrecisionKey]);
-            Assert.Equal(precision, JsonNode.Parse(meta[OnnxNames.MetadataKey])![OnnxNames.PrecisionField]!.GetValue<string>());
-            Assert.Equal(m.Info.Model, Checkpoints.CheckpointInfo.FromJson(meta[OnnxNames.MetadataKey], file).Model);
+            Assert.Equal(precision, meta[OnnxContract.PrecisionKey]);
+            Assert.Equal(precision, JsonNode.Parse(meta[OnnxContract.MetadataKey])![OnnxContract.PrecisionField]!.GetValue<string>());
+            Assert.Equal(m.Info.Model, Checkpoints.CheckpointInfo.FromJson(meta[OnnxContract.MetadataKey], file).Model);
         }
-        var floatMeta = Read(m.OnnxDir, OnnxNames.EncoderFile).MetadataProps.ToDictionary(p => p.Key, p => p.Value);
-        Assert.Equal("float32", floatMeta[OnnxNames.PrecisionKey]);
+        var floatMeta = Read(m.OnnxDir, OnnxContract.EncoderFile).MetadataProps.ToDictionary(p => p.Key, p => p.Value);
+        Assert.Equal("float32", floatMeta[OnnxContract.PrecisionKey]);
     }
 
     [Fact]
@@ -169,7 +169,7 @@ public sealed class Int8ExportTests(TrainedModels models) : IDisposable
         Assert.Contains("codes identical to float32", output.ToString());
         Assert.Contains("reconstruction PSNR vs input", output.ToString());
         Assert.Contains("Verification passed.", output.ToString());
-        foreach (var file in OnnxNames.Files) Assert.True(File.Exists(Path.Combine(training, OnnxNames.Int8OutputFolder, file)));
+        foreach (var file in OnnxContract.Files) Assert.True(File.Exists(Path.Combine(training, OnnxContract.Int8OutputFolder, file)));
     }
 
     [Fact]
@@ -183,7 +183,7 @@ public sealed class Int8ExportTests(TrainedModels models) : IDisposable
         Assert.Equal(ExportCli.BadInput, code);
         Assert.Single(error.ToString().TrimEnd().Split('\n'));
         Assert.Contains("arch conv", error.ToString());
-        Assert.False(Directory.Exists(Path.Combine(training, OnnxNames.Int8OutputFolder)));
+        Assert.False(Directory.Exists(Path.Combine(training, OnnxContract.Int8OutputFolder)));
     }
 
     static void CopyDirectory(string from, string to)
