@@ -106,7 +106,7 @@ public static class ReportTables
             i.Preset, i.Model, $"{i.Batch}", i.Float32.Describe(), i.Int8.Describe(),
             $"{i.Speedup:F2}× {Verdict(i.Speedup >= Targets.Int8Speedup)}",
             $"{i.Accuracy.CodesIdenticalShare:P2} {Verdict(i.Accuracy.CodesIdenticalShare >= Int8Report.MinCodesIdentical)}",
-            $"{i.Accuracy.Float32Psnr:F2} / {i.Accuracy.Int8Psnr:F2} (−{i.Accuracy.PsnrLoss:F2}) {Verdict(i.Accuracy.PsnrLoss <= Int8Report.MaxPsnrLoss)}",
+            $"{i.Accuracy.Float32Psnr:F2} / {i.Accuracy.Int8Psnr:F2} (loss {i.Accuracy.PsnrLoss:F2}) {Verdict(i.Accuracy.PsnrLoss <= Int8Report.MaxPsnrLoss)}",
             $"{i.Accuracy.Int8VsFloat32Psnr:F1}",
         }).ToList();
         var notes = results.Select(i => $"{i.Preset}: {i.Measured}.").ToList();
