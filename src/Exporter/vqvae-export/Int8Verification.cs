@@ -19,6 +19,7 @@ static class Int8Verification
 
         var table = new Table().AddColumns("check", "int8", "float32 (TorchSharp)", "target");
         table.AddRow("codes identical to float32", $"{r.CodesIdenticalShare:P2} ({r.CodesIdentical:N0} of {r.CodesCompared:N0})", "", $"≥ {Int8Report.MinCodesIdentical:P0}");
+        table.AddRow("codes differing, within 1 % of a tie", $"{r.NearTies:N0} of {r.CodesCompared - r.CodesIdentical:N0} differing", "", "");
         table.AddRow("reconstruction PSNR vs input", $"{r.Int8Psnr:F2} dB", $"{r.Float32Psnr:F2} dB", $"loss ≤ {Int8Report.MaxPsnrLoss} dB (loss {r.PsnrLoss:F2} dB)");
         table.AddRow("int8 reconstruction vs float32's", $"{r.Int8VsFloat32Psnr:F2} dB PSNR", "", "");
         table.Caption($"{r.Images} images, batches of 64; ONNX Runtime encoder → quantizer → decoder (int8, float32, int8) against TorchSharp's forward pass");

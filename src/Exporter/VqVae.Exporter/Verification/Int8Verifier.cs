@@ -20,6 +20,12 @@ public sealed record Int8Report
     public bool UsedImages { get; init; }
     public long CodesCompared { get; init; }
     public long CodesIdentical { get; init; }
+    /// <summary>
+    /// Codes that differ but whose int8 choice is, on float32's own z_e, at most <see cref="NearTieGap"/>
+    /// farther than float32's: two almost equally near codes that the int8 encoder's rounding tipped.
+    /// </summary>
+    public long NearTies { get; init; }
+    public const double NearTieGap = 0.01;
     /// <summary>10·log10(1/MSE) of the reconstructions against the input images, MSE over all pixels of all images.</summary>
     public double Float32Psnr { get; init; }
     public double Int8Psnr { get; init; }
@@ -50,26 +56,35 @@ public static class Int8Verifier
         using var quantizer = new OrtGraph(Path.Combine(int8Dir, OnnxContract.QuantizerFile), GraphOptimizationLevel.ORT_ENABLE_ALL);
         using var decoder = new OrtGraph(Path.Combine(int8Dir, OnnxContract.DecoderFile), GraphOptimizationLevel.ORT_ENABLE_ALL);
 
-        long identical = 0;
+        long identical = 0, nearTies = 0;
+        var codebook = model.codebook.weight.detach().cpu().contiguous().data<float>().ToArray();
         double floatSquares = 0, int8Squares = 0, betweenSquares = 0;
         for (int start = 0; start < count; start += batch)
         {
             int n = Math.Min(batch, count - start);
             var x = images.AsSpan(start * imageSize, n * imageSize).ToArray();
             long[] floatCodes;
-            float[] floatRecon;
+            float[] floatRecon, floatZe;
             using (var scope = NewDisposeScope())
             using (no_grad())
             {
                 var output = model.forward(tensor(x, new long[] { n, c.Channels, c.Height, c.Width }));
                 floatCodes = output.Codes.cpu().contiguous().data<long>().ToArray();
                 floatRecon = output.Reconstruction.cpu().contiguous().data<float>().ToArray();
+                floatZe = output.ZE.cpu().contiguous().data<float>().ToArray();
             }
             var ze = (float[])encoder.Run(OnnxContract.Image, x, new long[] { n, c.Channels, c.Height, c.Width })[OnnxContract.ZE];
             var codes = (long[])quantizer.Run(OnnxContract.ZE, ze, new long[] { n, c.LatentHeight, c.LatentWidth, c.HiddenSize })[OnnxContract.Codes];
             var recon = (float[])decoder.Run(OnnxContract.Codes, codes, new long[] { n, c.LatentHeight, c.LatentWidth })[OnnxContract.Reconstruction];
 
-            for (int i = 0; i < codes.Length; i++) if (codes[i] == floatCodes[i]) identical++;
+            for (int i = 0; i < codes.Length; i++)
+            {
+                if (codes[i] == floatCodes[i]) { identical++; continue; }
+                var z = floatZe.AsSpan(i * c.HiddenSize, c.HiddenSize);
+                double nearest = CodeTies.SquaredDistance(z, Row(codebook, floatCodes[i], c.HiddenSize));
+                double chosen = CodeTies.SquaredDistance(z, Row(codebook, codes[i], c.HiddenSize));
+                if (chosen <= nearest * (1 + Int8Report.NearTieGap)) nearTies++;
+            }
             floatSquares += SquaredError(x, floatRecon);
             int8Squares += SquaredError(x, recon);
             betweenSquares += SquaredError(floatRecon, recon);
@@ -78,10 +93,12 @@ public static class Int8Verifier
         return new Int8Report
         {
             Images = count, UsedImages = usedImages,
-            CodesCompared = (long)count * codeCount, CodesIdentical = identical,
+            CodesCompared = (long)count * codeCount, CodesIdentical = identical, NearTies = nearTies,
             Float32Psnr = Psnr(floatSquares / pixels), Int8Psnr = Psnr(int8Squares / pixels), Int8VsFloat32Psnr = Psnr(betweenSquares / pixels),
         };
     }
+
+    static ReadOnlySpan<float> Row(float[] matrix, long row, int depth) => matrix.AsSpan((int)row * depth, depth);
 
     /// <summary>10·log10(1/MSE) for values in 0..1, as the trainer reports it; a perfect match is capped at 100 dB.</summary>
     public static double Psnr(double mse) => mse <= 1e-10 ? 100 : 10 * Math.Log10(1 / mse);
