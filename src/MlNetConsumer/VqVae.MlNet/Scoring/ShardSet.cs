@@ -17,7 +17,7 @@ public static class ShardSet
                 throw new InvalidDataException(
                     $"{s.Folder}: shard {s.Shard} was scored with another model ({s.Summary.Model}, sha256 {Short(s.Summary.ModelSha256)}) "
                     + $"than {first.Folder} ({first.Summary.Model}, sha256 {Short(first.Summary.ModelSha256)})");
-            if (s.Summary.Input != first.Summary.Input)
+            if (!SameFolder(s.Summary.Input, first.Summary.Input))
                 throw new InvalidDataException(
                     $"{s.Folder}: shard {s.Shard} scored the images folder {s.Summary.Input}, but {first.Folder} scored {first.Summary.Input}");
             if (s.Shard.Count != first.Shard.Count)
@@ -35,6 +35,10 @@ public static class ShardSet
                 + $"{shards.Count} of {n} shards given ({string.Join(", ", shards.Select(s => s.Shard.ToString()).Order(StringComparer.Ordinal))})");
         return shards.OrderBy(s => s.Shard.Index).ToList();
     }
+
+    /// <summary>"images" and "images/" given to two shards are one folder.</summary>
+    static bool SameFolder(string a, string b) =>
+        Path.TrimEndingDirectorySeparator(a) == Path.TrimEndingDirectorySeparator(b);
 
     static string Short(string sha) => sha.Length > 12 ? sha[..12] : sha;
 }
