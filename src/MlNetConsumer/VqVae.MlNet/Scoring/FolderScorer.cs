@@ -17,7 +17,7 @@ public sealed class FolderScorer(IImageScorer scorer, VqVaeModelFolder model)
     public const string ReconstructionsFolder = "reconstructions";
     public const string GridFile = "reconstruction-grid.png";
     public const string SummaryFile = "summary.json";
-    /// <summary>The grid shows this many images drawn evenly at random from the folder, inputs and reconstructions in alternate rows (as the seed's).</summary>
+    /// <summary>The grid shows this many images drawn evenly at random from the folder, inputs and reconstructions in alternate rows (as the reference post's).</summary>
     public const int GridImages = 50;
 
     /// <summary>One image at a time through the fitted pipeline's PredictionEngine (ML.NET's row path).</summary>
