@@ -106,7 +106,7 @@ public sealed class MergeCliTests(TrainedModels models) : IDisposable
         Assert.False(File.Exists(Path.Combine(merged, "stale.txt")));
     }
 
-    public static TheoryData<string> Refusals => ["model", "folder", "count", "missing", "repeated", "unfinished", "killed", "no summary", "overlap"];
+    public static TheoryData<string> Refusals => ["model", "folder", "count", "missing", "repeated", "unfinished", "killed", "no summary", "foreign row", "overlap"];
 
     [Theory]
     [MemberData(nameof(Refusals))]
@@ -171,6 +171,15 @@ public sealed class MergeCliTests(TrainedModels models) : IDisposable
                 File.Delete(Path.Combine(bare, "summary.json"));
                 shards = [shard0, bare, shard2];
                 message = $"error: {bare}: no summary.json: not the output of a finished score run";
+                break;
+            case "foreign row":
+                // Found only while merging, after the output folder was begun: it is removed again.
+                var tampered = Copy(shard1, "shard1-tampered");
+                var foreign = File.ReadLines(Path.Combine(shard0, "codes.csv")).ElementAt(1);
+                File.AppendAllText(Path.Combine(tampered, "codes.csv"), foreign + "\n");
+                File.AppendAllText(Path.Combine(tampered, "metrics.csv"), File.ReadLines(Path.Combine(shard0, "metrics.csv")).ElementAt(1) + "\n");
+                shards = [shard0, tampered, shard2];
+                message = $"error: {Path.Combine(tampered, "codes.csv")}: {foreign.Split(',')[0]} does not belong to shard 1/3";
                 break;
             case "overlap":
                 output = Path.GetDirectoryName(shard1)!;
