@@ -33,8 +33,9 @@ internal static class MergeCommand
         foreach (var shard in shardPaths)
             if (IsWithin(shard, output) || IsWithin(output, shard))
                 throw new UsageException($"--out {output} and the shard folder {shard} overlap: the merge would replace its own input");
-        output = OutputFolder.Check(output, force, ScoreCli.Tool, shardPaths.Select(s => ("shard folder", s)));
+        // The shards first: a killed shard is told by the temporary it left, which the output check would clear away.
         var merger = ShardMerger.Open(shardDirs);
+        output = OutputFolder.Check(output, force, ScoreCli.Tool, shardPaths.Select(s => ("shard folder", s)));
 
         RunSummary summary = null!;
         OutputFolder.Write(output, ScoreCli.Tool, temp => summary = merger.Merge(temp));
