@@ -1,7 +1,7 @@
 using SkiaSharp;
 using VqVae.Imaging;
 
-namespace VqVae.Common.Tests;
+namespace VqVae.Tests.Imaging;
 
 public class LearningCurvePlotTests
 {
