@@ -3,8 +3,8 @@ namespace VqVae.Bench;
 /// <summary>
 /// How much the data-cache bench runs. Full: a generated folder of 24,000 64×64 RGB PNGs and one of
 /// 3,000 (its first files), each trained on by the parent build (in memory) and by this one (cache
-/// built, then reused); then the two small presets, both builds in alternating pairs. Sized to take
-/// about 10 minutes on an idle 2-core machine.
+/// built, then reused); then the two small presets, both builds in alternating pairs. Sized for about
+/// 10 minutes on an idle 2-core machine (an estimate: the recorded run shared the machine).
 /// </summary>
 public sealed record DataCacheSettings
 {

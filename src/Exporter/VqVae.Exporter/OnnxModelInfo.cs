@@ -12,8 +12,8 @@ public static class OnnxModelInfo
         ModelProto model;
         try { model = ModelProto.Parser.ParseFrom(File.ReadAllBytes(onnxPath)); }
         catch (Google.Protobuf.InvalidProtocolBufferException e) { throw new InvalidDataException($"{onnxPath}: not an ONNX model ({e.Message})"); }
-        var entry = model.MetadataProps.FirstOrDefault(p => p.Key == OnnxNames.MetadataKey)
-            ?? throw new InvalidDataException($"{onnxPath}: no '{OnnxNames.MetadataKey}' metadata (not exported by vqvae-export)");
+        var entry = model.MetadataProps.FirstOrDefault(p => p.Key == OnnxContract.MetadataKey)
+            ?? throw new InvalidDataException($"{onnxPath}: no '{OnnxContract.MetadataKey}' metadata (not exported by vqvae-export)");
         return CheckpointInfo.FromJson(entry.Value, onnxPath);
     }
 }

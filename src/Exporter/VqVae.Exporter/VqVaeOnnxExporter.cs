@@ -28,7 +28,7 @@ public static class VqVaeOnnxExporter
     public static ExportResult ExportCheckpoint(string checkpointPath, string? outDir = null, bool force = false)
     {
         var dir = Checkpoint.Resolve(checkpointPath);
-        outDir ??= Path.Combine(checkpointPath, OnnxNames.OutputFolder);
+        outDir ??= Path.Combine(checkpointPath, OnnxContract.OutputFolder);
         // Checked before loading so a refused run is quick and touches nothing.
         EnsureWritable(outDir, force);
         var (model, info) = Checkpoint.Load(dir);
@@ -43,9 +43,9 @@ public static class VqVaeOnnxExporter
         EnsureWritable(outDir, force);
         var graphs = new (string File, ModelProto Proto)[]
         {
-            (OnnxNames.EncoderFile, VqVaeGraphs.Encoder(model, info)),
-            (OnnxNames.QuantizerFile, VqVaeGraphs.Quantizer(model, info)),
-            (OnnxNames.DecoderFile, VqVaeGraphs.Decoder(model, info)),
+            (OnnxContract.EncoderFile, VqVaeGraphs.Encoder(model, info)),
+            (OnnxContract.QuantizerFile, VqVaeGraphs.Quantizer(model, info)),
+            (OnnxContract.DecoderFile, VqVaeGraphs.Decoder(model, info)),
         };
         AtomicFile.WriteDirectory(outDir, temp =>
         {

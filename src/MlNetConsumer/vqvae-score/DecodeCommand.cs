@@ -15,18 +15,19 @@ internal static class DecodeCommand
         var output = ScoreCli.RequiredPath("--out", "output folder: reconstructions/, summary.json");
         var gpu = ScoreCli.Gpu();
         var noFallback = ScoreCli.NoCpuFallback();
+        var verbose = ScoreCli.Verbose();
         var force = ScoreCli.Force();
         var command = new Command("decode", "Rebuild images from a codes.csv with the decoder graph alone.")
         {
-            model, codes, output, gpu, noFallback, force,
+            model, codes, output, gpu, noFallback, verbose, force,
         };
         command.SetAction(parse => ScoreCli.Guarded(stderr, () => Run(
             parse.GetValue(model)!, parse.GetValue(codes)!, parse.GetValue(output)!, parse.GetValue(gpu),
-            !parse.GetValue(noFallback), parse.GetValue(force), stdout, stderr)));
+            !parse.GetValue(noFallback), parse.GetValue(verbose), parse.GetValue(force), stdout, stderr)));
         return command;
     }
 
-    static int Run(string modelDir, string codesPath, string outputDir, int? gpu, bool fallbackToCpu, bool force,
+    static int Run(string modelDir, string codesPath, string outputDir, int? gpu, bool fallbackToCpu, bool nativeLog, bool force,
         TextWriter stdout, TextWriter stderr)
     {
         var model = VqVaeModelFolder.OpenDecoder(modelDir);
@@ -34,9 +35,9 @@ internal static class DecodeCommand
         if (!File.Exists(codesFile)) throw new FileNotFoundException($"{codesFile}: codes file not found");
         var output = ScoreCli.CheckOutput(outputDir, force);
 
-        var options = new VqVaePipelineOptions { GpuDeviceId = gpu, FallbackToCpu = fallbackToCpu, ReconstructionImage = false };
+        var options = new VqVaePipelineOptions { GpuDeviceId = gpu, FallbackToCpu = fallbackToCpu, NativeLog = nativeLog, ReconstructionImage = false };
         var scoring = VqVaeScoringModel.ForCodes(new MLContext(seed: 0), model, options);
-        ScoreCli.ReportProvider(stderr, gpu, scoring.ExecutionProvider);
+        ScoreCli.ReportProvider(stderr, scoring.Provider);
 
         int total = Math.Max(0, File.ReadLines(codesFile).Count() - 1);
         RunSummary summary = null!;

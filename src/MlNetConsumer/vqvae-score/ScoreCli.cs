@@ -56,11 +56,13 @@ public static class ScoreCli
         return full;
     }
 
-    /// <summary>The note printed when CUDA was asked for but the graphs run on CPU.</summary>
-    internal static void ReportProvider(TextWriter stderr, int? gpu, string provider)
+    internal static Option<bool> Verbose() =>
+        new("--verbose") { Description = "with --gpu: let ONNX Runtime print its native log while CUDA is tried" };
+
+    /// <summary>The one line printed when CUDA was asked for but the graphs run on CPU.</summary>
+    internal static void ReportProvider(TextWriter stderr, ExecutionProviderChoice provider)
     {
-        if (gpu is not null && provider != ExecutionProviderProbe.Cuda)
-            stderr.WriteLine($"note: CUDA could not start on GPU {gpu}; running on CPU");
+        if (provider.FallbackReason is { } reason) stderr.WriteLine($"note: {reason}");
     }
 }
 

@@ -15,6 +15,7 @@ internal static class ScoreCommand
         var output = ScoreCli.RequiredPath("--out", "output folder: codes.csv, metrics.csv, summary.json, reconstructions/");
         var gpu = ScoreCli.Gpu();
         var noFallback = ScoreCli.NoCpuFallback();
+        var verbose = ScoreCli.Verbose();
         var force = ScoreCli.Force();
         var shard = new Option<string>("--shard") { Description = "score only shard I of N (0 ≤ I < N), chosen by a hash of each relative path" };
         var batchSize = new Option<int>("--batch-size")
@@ -25,16 +26,16 @@ internal static class ScoreCommand
         var threads = new Option<int?>("--threads") { Description = "ONNX Runtime intra-op threads per graph (default: one per physical core)" };
         var command = new Command("score", "Score a folder of images: codes, reconstructions, per-image MSE/PSNR.")
         {
-            model, images, output, gpu, noFallback, force, shard, batchSize, threads,
+            model, images, output, gpu, noFallback, verbose, force, shard, batchSize, threads,
         };
         command.SetAction(parse => ScoreCli.Guarded(stderr, () => Run(
             parse.GetValue(model)!, parse.GetValue(images)!, parse.GetValue(output)!, parse.GetValue(gpu),
-            !parse.GetValue(noFallback), parse.GetValue(force), parse.GetValue(shard),
+            !parse.GetValue(noFallback), parse.GetValue(verbose), parse.GetValue(force), parse.GetValue(shard),
             parse.GetValue(batchSize), parse.GetValue(threads), stdout, stderr)));
         return command;
     }
 
-    static int Run(string modelDir, string imagesDir, string outputDir, int? gpu, bool fallbackToCpu, bool force,
+    static int Run(string modelDir, string imagesDir, string outputDir, int? gpu, bool fallbackToCpu, bool nativeLog, bool force,
         string? shardText, int batchSize, int? threads, TextWriter stdout, TextWriter stderr)
     {
         // Every refusal comes before any scoring and before anything is written.
@@ -50,10 +51,10 @@ internal static class ScoreCommand
 
         var options = new VqVaePipelineOptions
         {
-            GpuDeviceId = gpu, FallbackToCpu = fallbackToCpu, ReconstructionImage = false, IntraOpThreads = threads,
+            GpuDeviceId = gpu, FallbackToCpu = fallbackToCpu, NativeLog = nativeLog, ReconstructionImage = false, IntraOpThreads = threads,
         };
         using var scorer = CreateScorer(model, options, batchSize);
-        ScoreCli.ReportProvider(stderr, gpu, scorer.ExecutionProvider);
+        ScoreCli.ReportProvider(stderr, scorer.Provider);
 
         // Counted in a first pass for the progress bar: a walk of names, nothing kept.
         int total = ImageFolder.Enumerate(imagesRoot, shard).Count();

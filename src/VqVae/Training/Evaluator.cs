@@ -4,15 +4,15 @@ using static TorchSharp.torch;
 
 namespace VqVae.Training;
 
-/// <summary>Validation figures: losses as the seed logs them, plus PSNR and codebook usage.</summary>
+/// <summary>Validation figures: losses as the reference post logs them, plus PSNR and codebook usage.</summary>
 public static class Evaluator
 {
     /// <summary>Validation of images already in one tensor.</summary>
-    public static EpochMetrics Evaluate(VqVaeModel model, Tensor images, int batchSize)
+    public static EpochMetrics Evaluate(VqVaeModel model, CodebookTraining codebook, Tensor images, int batchSize)
     {
         long n = images.shape[0];
         long start = 0;
-        return Evaluate(model, n, batchSize, images.device, () =>
+        return Evaluate(model, codebook, n, batchSize, images.device, () =>
         {
             var x = images.narrow(0, start, Math.Min(batchSize, n - start));
             start += x.shape[0];
@@ -21,13 +21,13 @@ public static class Evaluator
     }
 
     /// <summary>Validation read in batches (prepared one ahead), so the set never sits in memory whole.</summary>
-    public static EpochMetrics Evaluate(VqVaeModel model, ITrainingImages images, int batchSize, Device device)
+    public static EpochMetrics Evaluate(VqVaeModel model, CodebookTraining codebook, ITrainingImages images, int batchSize, Device device)
     {
         using var batches = new BatchPrefetcher(images, Enumerable.Range(0, images.Count).ToArray(), batchSize, int.MaxValue);
-        return Evaluate(model, images.Count, batchSize, device, () => batches.Next().to(device));
+        return Evaluate(model, codebook, images.Count, batchSize, device, () => batches.Next().to(device));
     }
 
-    static EpochMetrics Evaluate(VqVaeModel model, long n, int batchSize, Device device, Func<Tensor> nextBatch)
+    static EpochMetrics Evaluate(VqVaeModel model, CodebookTraining codebook, long n, int batchSize, Device device, Func<Tensor> nextBatch)
     {
         bool wasTraining = model.training;
         model.eval();
@@ -46,7 +46,7 @@ public static class Evaluator
                 var x = nextBatch();
                 long count = x.shape[0];
                 var output = model.forward(x);
-                var terms = VqVaeLoss.Compute(output, x, model.Config.Beta, model.Config.CodebookUpdate == "loss");
+                var terms = VqVaeLoss.Compute(output, x, codebook.Beta, codebook.Update == CodebookUpdate.Loss);
                 // Weighted by batch size so a short last batch counts for what it holds.
                 loss.add_(terms.Total * count);
                 mse.add_(terms.Reconstruction * count);

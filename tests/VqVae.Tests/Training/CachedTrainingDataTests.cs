@@ -1,4 +1,5 @@
 using SkiaSharp;
+using VqVae.Checkpoints;
 using VqVae.Data;
 using VqVae.Tests.Data;
 using VqVae.Training;
@@ -20,7 +21,7 @@ public class CachedTrainingDataTests
 
     static TrainingOptions Options(string data, int channels, int size) => new()
     {
-        DataPath = data, Seed = 7, Epochs = 2, BatchSize = 8, Device = "cpu", LearningRate = 1e-3, MaxStepsPerEpoch = 3,
+        DataPath = data, Seed = 7, Epochs = 2, BatchSize = 8, Device = ComputeDevice.Cpu, LearningRate = 1e-3, MaxStepsPerEpoch = 3,
         Model = new ModelConfig { Channels = channels, Height = size, Width = size, PatchSize = 2, HiddenSize = 16, CodebookSize = 8 },
     };
 

@@ -4,7 +4,7 @@ using VqVae.Model;
 namespace VqVae.Exporter.Graphs;
 
 /// <summary>
-/// The seed's patch model as ONNX nodes. Its convolutions have kernel = stride = p, so, as in the Torch
+/// The reference post's patch model as ONNX nodes. Its convolutions have kernel = stride = p, so, as in the Torch
 /// model (PatchMatmul), each is exported as one matrix product plus a rearrangement of pixels rather
 /// than as Conv / ConvTranspose: ONNX Runtime's general convolutions run these shapes far below its
 /// matrix-product speed. The rearrangements are placed where the tensor is small (the image's C

@@ -21,9 +21,9 @@ public static class VqVaeGraphs
         var c = model.Config;
         var g = new OnnxGraphBuilder("vqvae_encoder", "VQ-VAE encoder: image → continuous latent z_e (before quantization).");
         var m = new ModuleOnnxMapper(g, model);
-        g.AddInput(OnnxNames.Image, DataType.Float, ImageDims(c), $"float32 [N, {c.Channels}, {c.Height}, {c.Width}] pixels in 0..1, NCHW.");
-        EncoderBody(m, model.encoder, c, OnnxNames.Image, OnnxNames.ZE);
-        g.AddOutput(OnnxNames.ZE, DataType.Float, LatentDims(c, c.HiddenSize), $"float32 [N, {c.LatentHeight}, {c.LatentWidth}, {c.HiddenSize}] encoder output, NHWC.");
+        g.AddInput(OnnxContract.Image, DataType.Float, ImageDims(c), $"float32 [N, {c.Channels}, {c.Height}, {c.Width}] pixels in 0..1, NCHW.");
+        EncoderBody(m, model.encoder, c, OnnxContract.Image, OnnxContract.ZE);
+        g.AddOutput(OnnxContract.ZE, DataType.Float, LatentDims(c, c.HiddenSize), $"float32 [N, {c.LatentHeight}, {c.LatentWidth}, {c.HiddenSize}] encoder output, NHWC.");
         return Finish(g, info);
     }
 
@@ -33,11 +33,11 @@ public static class VqVaeGraphs
         var c = model.Config;
         var g = new OnnxGraphBuilder("vqvae_quantizer", "VQ-VAE quantizer: z_e → index of the nearest codebook vector (squared L2) and that vector.");
         var m = new ModuleOnnxMapper(g, model);
-        g.AddInput(OnnxNames.ZE, DataType.Float, LatentDims(c, c.HiddenSize), $"float32 [N, {c.LatentHeight}, {c.LatentWidth}, {c.HiddenSize}] encoder output, NHWC.");
+        g.AddInput(OnnxContract.ZE, DataType.Float, LatentDims(c, c.HiddenSize), $"float32 [N, {c.LatentHeight}, {c.LatentWidth}, {c.HiddenSize}] encoder output, NHWC.");
 
         var codebook = m.Parameter(model.codebook, "weight", model.codebook.weight);
         var flatShape = g.AddInitializer("quantizer.flat_shape", new long[] { -1, c.HiddenSize }, new long[] { 2 });
-        var z = g.AddNode("Reshape", new[] { OnnxNames.ZE, flatShape }, "quantizer.z");
+        var z = g.AddNode("Reshape", new[] { OnnxContract.ZE, flatShape }, "quantizer.z");
         var zSquared = g.AddNode("ReduceSumSquare", new[] { z }, "quantizer.z_sq", Attr.Ints("axes", 1), Attr.Int("keepdims", 1));
         var codebookT = g.AddNode("Transpose", new[] { codebook }, $"{codebook}.T", Attr.Ints("perm", 1, 0));
         var dot = g.AddNode("MatMul", new[] { z, codebookT }, "quantizer.z_dot_e");
@@ -49,12 +49,12 @@ public static class VqVaeGraphs
         // select_last_index = 0: the first of equal distances wins, as in torch.argmin.
         var flatCodes = g.AddNode("ArgMin", new[] { distances }, "quantizer.flat_codes",
             Attr.Int("axis", 1), Attr.Int("keepdims", 0), Attr.Int("select_last_index", 0));
-        var codesShape = g.AddNode("Shape", new[] { OnnxNames.ZE }, "quantizer.codes_shape", Attr.Int("start", 0), Attr.Int("end", 3));
-        g.AddNode("Reshape", new[] { flatCodes, codesShape }, OnnxNames.Codes);
-        m.Embedding(model.codebook, model.codebook.weight, OnnxNames.Codes, OnnxNames.ZQ);
+        var codesShape = g.AddNode("Shape", new[] { OnnxContract.ZE }, "quantizer.codes_shape", Attr.Int("start", 0), Attr.Int("end", 3));
+        g.AddNode("Reshape", new[] { flatCodes, codesShape }, OnnxContract.Codes);
+        m.Embedding(model.codebook, model.codebook.weight, OnnxContract.Codes, OnnxContract.ZQ);
 
-        g.AddOutput(OnnxNames.Codes, DataType.Int64, LatentDims(c, null), $"int64 [N, {c.LatentHeight}, {c.LatentWidth}] index of the nearest of {c.CodebookSize} codebook vectors.");
-        g.AddOutput(OnnxNames.ZQ, DataType.Float, LatentDims(c, c.HiddenSize), $"float32 [N, {c.LatentHeight}, {c.LatentWidth}, {c.HiddenSize}] the chosen codebook vectors, NHWC.");
+        g.AddOutput(OnnxContract.Codes, DataType.Int64, LatentDims(c, null), $"int64 [N, {c.LatentHeight}, {c.LatentWidth}] index of the nearest of {c.CodebookSize} codebook vectors.");
+        g.AddOutput(OnnxContract.ZQ, DataType.Float, LatentDims(c, c.HiddenSize), $"float32 [N, {c.LatentHeight}, {c.LatentWidth}, {c.HiddenSize}] the chosen codebook vectors, NHWC.");
         return Finish(g, info);
     }
 
@@ -64,11 +64,11 @@ public static class VqVaeGraphs
         var c = model.Config;
         var g = new OnnxGraphBuilder("vqvae_decoder", "VQ-VAE decoder: code indices → codebook vectors → reconstructed image.");
         var m = new ModuleOnnxMapper(g, model);
-        g.AddInput(OnnxNames.Codes, DataType.Int64, LatentDims(c, null), $"int64 [N, {c.LatentHeight}, {c.LatentWidth}] codebook indices in 0..{c.CodebookSize - 1}.");
-        var latent = m.Embedding(model.codebook, model.codebook.weight, OnnxNames.Codes, "decoder.z_q");   // NHWC
+        g.AddInput(OnnxContract.Codes, DataType.Int64, LatentDims(c, null), $"int64 [N, {c.LatentHeight}, {c.LatentWidth}] codebook indices in 0..{c.CodebookSize - 1}.");
+        var latent = m.Embedding(model.codebook, model.codebook.weight, OnnxContract.Codes, "decoder.z_q");   // NHWC
         var logits = DecoderBody(m, model.decoder, c, latent);
-        m.Sigmoid(logits, OnnxNames.Reconstruction);
-        g.AddOutput(OnnxNames.Reconstruction, DataType.Float, ImageDims(c), $"float32 [N, {c.Channels}, {c.Height}, {c.Width}] reconstructed pixels in 0..1, NCHW.");
+        m.Sigmoid(logits, OnnxContract.Reconstruction);
+        g.AddOutput(OnnxContract.Reconstruction, DataType.Float, ImageDims(c), $"float32 [N, {c.Channels}, {c.Height}, {c.Width}] reconstructed pixels in 0..1, NCHW.");
         return Finish(g, info);
     }
 
@@ -88,24 +88,24 @@ public static class VqVaeGraphs
         _ => throw new NotSupportedException($"no ONNX mapping for decoder {decoder.GetType().Name}"),
     };
 
-    static Dim[] ImageDims(ModelConfig c) => new Dim[] { Dim.Symbolic(OnnxNames.Batch), c.Channels, c.Height, c.Width };
+    static Dim[] ImageDims(ModelConfig c) => new Dim[] { Dim.Symbolic(OnnxContract.Batch), c.Channels, c.Height, c.Width };
 
     static Dim[] LatentDims(ModelConfig c, int? depth) => depth is int d
-        ? new Dim[] { Dim.Symbolic(OnnxNames.Batch), c.LatentHeight, c.LatentWidth, d }
-        : new Dim[] { Dim.Symbolic(OnnxNames.Batch), c.LatentHeight, c.LatentWidth };
+        ? new Dim[] { Dim.Symbolic(OnnxContract.Batch), c.LatentHeight, c.LatentWidth, d }
+        : new Dim[] { Dim.Symbolic(OnnxContract.Batch), c.LatentHeight, c.LatentWidth };
 
     static ModelProto Finish(OnnxGraphBuilder g, CheckpointInfo info)
     {
         var c = info.Model;
         // The whole configuration as JSON for consumers that read it, plus single keys for quick look-ups.
-        g.AddMetadata(OnnxNames.MetadataKey, info.ToJson());
-        g.AddMetadata(OnnxNames.ArchKey, c.Arch);
-        g.AddMetadata(OnnxNames.ChannelsKey, c.Channels.ToString(CultureInfo.InvariantCulture));
-        g.AddMetadata(OnnxNames.HeightKey, c.Height.ToString(CultureInfo.InvariantCulture));
-        g.AddMetadata(OnnxNames.WidthKey, c.Width.ToString(CultureInfo.InvariantCulture));
-        g.AddMetadata(OnnxNames.PatchSizeKey, c.PatchSize.ToString(CultureInfo.InvariantCulture));
-        g.AddMetadata(OnnxNames.HiddenSizeKey, c.HiddenSize.ToString(CultureInfo.InvariantCulture));
-        g.AddMetadata(OnnxNames.CodebookSizeKey, c.CodebookSize.ToString(CultureInfo.InvariantCulture));
+        g.AddMetadata(OnnxContract.MetadataKey, info.ToJson());
+        g.AddMetadata(OnnxContract.ArchKey, KebabCase.Name(c.Arch));
+        g.AddMetadata(OnnxContract.ChannelsKey, c.Channels.ToString(CultureInfo.InvariantCulture));
+        g.AddMetadata(OnnxContract.HeightKey, c.Height.ToString(CultureInfo.InvariantCulture));
+        g.AddMetadata(OnnxContract.WidthKey, c.Width.ToString(CultureInfo.InvariantCulture));
+        g.AddMetadata(OnnxContract.PatchSizeKey, c.PatchSize.ToString(CultureInfo.InvariantCulture));
+        g.AddMetadata(OnnxContract.HiddenSizeKey, c.HiddenSize.ToString(CultureInfo.InvariantCulture));
+        g.AddMetadata(OnnxContract.CodebookSizeKey, c.CodebookSize.ToString(CultureInfo.InvariantCulture));
         return g.Build("VqVaeMl", typeof(VqVaeGraphs).Assembly.GetName().Version?.ToString(3) ?? "0.0.0");
     }
 }

@@ -14,9 +14,9 @@ public static class OnnxVerifier
     {
         options ??= new VerifyOptions();
         model.eval();
-        using var encoder = new OrtGraph(Path.Combine(onnxDir, OnnxNames.EncoderFile), options.Optimization);
-        using var quantizer = new OrtGraph(Path.Combine(onnxDir, OnnxNames.QuantizerFile), options.Optimization);
-        using var decoder = new OrtGraph(Path.Combine(onnxDir, OnnxNames.DecoderFile), options.Optimization);
+        using var encoder = new OrtGraph(Path.Combine(onnxDir, OnnxContract.EncoderFile), options.Optimization);
+        using var quantizer = new OrtGraph(Path.Combine(onnxDir, OnnxContract.QuantizerFile), options.Optimization);
+        using var decoder = new OrtGraph(Path.Combine(onnxDir, OnnxContract.DecoderFile), options.Optimization);
         var run = new Run(model, encoder, quantizer, decoder, options);
 
         var c = model.Config;
@@ -77,21 +77,21 @@ public static class OnnxVerifier
             var forwardRecon = Floats(forward);
             var decodedTorch = Floats(model.DecodeCodes(codesTorch));
 
-            var zeOrt = (float[])encoder.Run(OnnxNames.Image, images, ImageShape(n))[OnnxNames.ZE];
+            var zeOrt = (float[])encoder.Run(OnnxContract.Image, images, ImageShape(n))[OnnxContract.ZE];
             Report = Report with { EncoderMaxDiff = Math.Max(Report.EncoderMaxDiff, MaxDiff(ze, zeOrt)) };
 
             // The quantizer alone, fed exactly Torch's z_e: only the nearest-code search can differ.
-            var q = quantizer.Run(OnnxNames.ZE, ze, LatentShape(n));
-            var codesOrt = (long[])q[OnnxNames.Codes];
+            var q = quantizer.Run(OnnxContract.ZE, ze, LatentShape(n));
+            var codesOrt = (long[])q[OnnxContract.Codes];
             CompareCodes(codes, codesOrt, ze);
-            Report = Report with { QuantizerMaxDiff = Math.Max(Report.QuantizerMaxDiff, MaxDiffWhereCodesAgree(zq, (float[])q[OnnxNames.ZQ], codes, codesOrt)) };
+            Report = Report with { QuantizerMaxDiff = Math.Max(Report.QuantizerMaxDiff, MaxDiffWhereCodesAgree(zq, (float[])q[OnnxContract.ZQ], codes, codesOrt)) };
 
-            var decodedOrt = (float[])decoder.Run(OnnxNames.Codes, codes, CodeShape(n))[OnnxNames.Reconstruction];
+            var decodedOrt = (float[])decoder.Run(OnnxContract.Codes, codes, CodeShape(n))[OnnxContract.Reconstruction];
             Report = Report with { DecoderMaxDiff = Math.Max(Report.DecoderMaxDiff, MaxDiff(decodedTorch, decodedOrt)) };
 
             // End to end in ORT: encoder → quantizer → decoder, against the Torch forward pass.
-            var chainCodes = (long[])quantizer.Run(OnnxNames.ZE, zeOrt, LatentShape(n))[OnnxNames.Codes];
-            var chainRecon = (float[])decoder.Run(OnnxNames.Codes, chainCodes, CodeShape(n))[OnnxNames.Reconstruction];
+            var chainCodes = (long[])quantizer.Run(OnnxContract.ZE, zeOrt, LatentShape(n))[OnnxContract.Codes];
+            var chainRecon = (float[])decoder.Run(OnnxContract.Codes, chainCodes, CodeShape(n))[OnnxContract.Reconstruction];
             CompareCodes(codes, chainCodes, ze);
             Report = Report with { ChainMaxDiff = Math.Max(Report.ChainMaxDiff, ChainDiff(forwardRecon, chainRecon, codes, chainCodes, n)) };
         }
@@ -102,7 +102,7 @@ public static class OnnxVerifier
             using var scope = NewDisposeScope();
             using var noGrad = no_grad();
             var expected = Floats(model.DecodeCodes(tensor(codes, CodeShape(n))));
-            var actual = (float[])decoder.Run(OnnxNames.Codes, codes, CodeShape(n))[OnnxNames.Reconstruction];
+            var actual = (float[])decoder.Run(OnnxContract.Codes, codes, CodeShape(n))[OnnxContract.Reconstruction];
             Report = Report with { DecoderMaxDiff = Math.Max(Report.DecoderMaxDiff, MaxDiff(expected, actual)) };
         }
 

@@ -108,9 +108,9 @@ public static class VqVaeCatalog
         string[] inputs, string[] outputs, VqVaePipelineOptions? options)
     {
         options ??= VqVaePipelineOptions.Default;
-        // ML.NET's own refusal is a long stack of wrapped ORT errors; ask ORT first to give a one-line reason.
-        if (options.GpuDeviceId is not null && !options.FallbackToCpu)
-            ExecutionProviderProbe.Probe(modelFile, options.GpuDeviceId, fallbackToCpu: false);
+        // ML.NET's own refusal is a long stack of wrapped ORT errors, its fallback prints ORT's native log
+        // and with the CPU runtime package it throws: ask first, and ask ML.NET for CUDA only when it starts.
+        options = ExecutionProviderProbe.Choose(modelFile, options.GpuDeviceId, options.FallbackToCpu, options.NativeLog).Apply(options);
         return catalog.ApplyOnnxModel(new OnnxOptions
         {
             ModelFile = modelFile,

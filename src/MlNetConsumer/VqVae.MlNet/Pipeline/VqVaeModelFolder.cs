@@ -10,13 +10,7 @@ namespace VqVae.MlNetConsumer;
 /// </summary>
 public sealed class VqVaeModelFolder
 {
-    public const string EncoderFileName = "encoder.onnx";
-    public const string QuantizerFileName = "quantizer.onnx";
-    public const string DecoderFileName = "decoder.onnx";
-    /// <summary>metadata_props key holding the CheckpointInfo JSON.</summary>
-    public const string MetadataKey = "vqvae";
-
-    static readonly string[] AllGraphs = [EncoderFileName, QuantizerFileName, DecoderFileName];
+    static readonly string[] AllGraphs = [.. OnnxContract.Files];
 
     /// <summary>The folder that holds the graphs (DIR or DIR/onnx).</summary>
     public string Folder { get; }
@@ -26,9 +20,9 @@ public sealed class VqVaeModelFolder
     /// <summary>False when opened for decoding only: then only decoder.onnx was read.</summary>
     public bool HasEncoder { get; }
 
-    public string EncoderPath => Path.Combine(Folder, EncoderFileName);
-    public string QuantizerPath => Path.Combine(Folder, QuantizerFileName);
-    public string DecoderPath => Path.Combine(Folder, DecoderFileName);
+    public string EncoderPath => Path.Combine(Folder, OnnxContract.EncoderFile);
+    public string QuantizerPath => Path.Combine(Folder, OnnxContract.QuantizerFile);
+    public string DecoderPath => Path.Combine(Folder, OnnxContract.DecoderFile);
 
     /// <summary>Latent grid size and the length of one code row.</summary>
     public int LatentHeight => Config.LatentHeight;
@@ -48,7 +42,7 @@ public sealed class VqVaeModelFolder
     public static VqVaeModelFolder Open(string path) => Open(path, AllGraphs);
 
     /// <summary>Opens decoder.onnx alone: code grids are all it needs to rebuild images.</summary>
-    public static VqVaeModelFolder OpenDecoder(string path) => Open(path, [DecoderFileName]);
+    public static VqVaeModelFolder OpenDecoder(string path) => Open(path, [OnnxContract.DecoderFile]);
 
     static VqVaeModelFolder Open(string path, string[] required)
     {
@@ -61,7 +55,7 @@ public sealed class VqVaeModelFolder
         var graphs = required.Select(f => GraphDescription.Read(Path.Combine(folder, f))).ToList();
         foreach (var g in graphs.Skip(1)) CheckAgreement(graphs[0], g);
         foreach (var g in graphs) g.CheckTensors();
-        return new VqVaeModelFolder(folder, graphs[0].Info, hasEncoder: required.Contains(EncoderFileName));
+        return new VqVaeModelFolder(folder, graphs[0].Info, hasEncoder: required.Contains(OnnxContract.EncoderFile));
     }
 
     /// <summary>DIR itself when it holds a graph, else DIR/onnx (where `export` writes by default).</summary>
@@ -70,7 +64,7 @@ public sealed class VqVaeModelFolder
         var full = Path.GetFullPath(path);
         if (!Directory.Exists(full)) throw new InvalidDataException($"{full}: model folder not found");
         if (AllGraphs.Any(f => File.Exists(Path.Combine(full, f)))) return full;
-        var onnx = Path.Combine(full, "onnx");
+        var onnx = Path.Combine(full, OnnxContract.OutputFolder);
         if (Directory.Exists(onnx) && AllGraphs.Any(f => File.Exists(Path.Combine(onnx, f)))) return onnx;
         throw new InvalidDataException($"{full}: no ONNX graphs here or in onnx/ (expected {string.Join(", ", AllGraphs)})");
     }
@@ -81,7 +75,7 @@ public sealed class VqVaeModelFolder
         var (x, y) = (a.Info.Model, b.Info.Model);
         var fields = new (string Name, object A, object B)[]
         {
-            ("arch", x.Arch, y.Arch), ("channels", x.Channels, y.Channels), ("height", x.Height, y.Height),
+            ("arch", x.Arch, y.Arch), ("conv_channels", x.ConvChannels, y.ConvChannels), ("channels", x.Channels, y.Channels), ("height", x.Height, y.Height),
             ("width", x.Width, y.Width), ("patch_size", x.PatchSize, y.PatchSize),
             ("hidden_size", x.HiddenSize, y.HiddenSize), ("codebook_size", x.CodebookSize, y.CodebookSize),
         };
@@ -106,8 +100,8 @@ public sealed class VqVaeModelFolder
                 // Optimisations off: only the declarations are read, so loading should cost as little as possible.
                 using var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_DISABLE_ALL };
                 using var session = new InferenceSession(path, options);
-                if (!session.ModelMetadata.CustomMetadataMap.TryGetValue(MetadataKey, out var json))
-                    throw new InvalidDataException($"{path}: no '{MetadataKey}' metadata; export the graphs with vqvae-export");
+                if (!session.ModelMetadata.CustomMetadataMap.TryGetValue(OnnxContract.MetadataKey, out var json))
+                    throw new InvalidDataException($"{path}: no '{OnnxContract.MetadataKey}' metadata; export the graphs with vqvae-export");
                 var info = CheckpointInfo.FromJson(json, path);
                 return new GraphDescription(path, info,
                     new Dictionary<string, NodeMetadata>(session.InputMetadata),
@@ -126,16 +120,16 @@ public sealed class VqVaeModelFolder
             int h = c.LatentHeight, w = c.LatentWidth;
             switch (FileName)
             {
-                case EncoderFileName:
+                case OnnxContract.EncoderFile:
                     Expect(Inputs, VqVaeColumns.Pixels, typeof(float), c.Channels, c.Height, c.Width);
                     Expect(Outputs, VqVaeColumns.Latent, typeof(float), h, w, c.HiddenSize);
                     break;
-                case QuantizerFileName:
+                case OnnxContract.QuantizerFile:
                     Expect(Inputs, VqVaeColumns.Latent, typeof(float), h, w, c.HiddenSize);
                     Expect(Outputs, VqVaeColumns.Codes, typeof(long), h, w);
                     Expect(Outputs, VqVaeColumns.QuantizedLatent, typeof(float), h, w, c.HiddenSize);
                     break;
-                case DecoderFileName:
+                case OnnxContract.DecoderFile:
                     Expect(Inputs, VqVaeColumns.Codes, typeof(long), h, w);
                     Expect(Outputs, VqVaeColumns.Reconstruction, typeof(float), c.Channels, c.Height, c.Width);
                     break;

@@ -11,6 +11,12 @@ public sealed record VqVaePipelineOptions
     /// <summary>When the CUDA provider cannot start: true runs on CPU, false refuses (ExecutionProviderException).</summary>
     public bool FallbackToCpu { get; init; } = true;
 
+    /// <summary>
+    /// Let ONNX Runtime print its native log while the CUDA provider is tried (its reasons in detail);
+    /// off, a failed try gives one line in <see cref="ExecutionProviderChoice.FallbackReason"/>.
+    /// </summary>
+    public bool NativeLog { get; init; }
+
     /// <summary>Folder that relative image paths are resolved against; null takes paths as given.</summary>
     public string? ImageFolder { get; init; }
 

@@ -13,24 +13,26 @@ public sealed class VqVaeScoringModel
     public ITransformer Transformer { get; }
     /// <summary>The schema the transformer expects: what Save writes beside it.</summary>
     public DataViewSchema InputSchema { get; }
-    /// <summary>"CUDA" or "CPU": where ONNX Runtime runs the graphs (see ExecutionProviderProbe).</summary>
-    public string ExecutionProvider { get; }
+    /// <summary>Where ONNX Runtime runs the graphs, and why CPU when CUDA was asked for (see ExecutionProviderProbe).</summary>
+    public ExecutionProviderChoice Provider { get; }
+    /// <summary>"CUDA" or "CPU".</summary>
+    public string ExecutionProvider => Provider.Provider;
 
-    VqVaeScoringModel(MLContext context, ITransformer transformer, DataViewSchema inputSchema, string executionProvider)
+    VqVaeScoringModel(MLContext context, ITransformer transformer, DataViewSchema inputSchema, ExecutionProviderChoice provider)
     {
         Context = context;
         Transformer = transformer;
         InputSchema = inputSchema;
-        ExecutionProvider = executionProvider;
+        Provider = provider;
     }
 
     /// <summary>The full image pipeline (<see cref="VqVaeCatalog.VqVaePipeline"/>), fitted.</summary>
     public static VqVaeScoringModel ForImages(MLContext context, VqVaeModelFolder model, VqVaePipelineOptions? options = null)
     {
         options ??= VqVaePipelineOptions.Default;
-        var provider = ExecutionProviderProbe.Probe(model, options);
+        var provider = ExecutionProviderProbe.Choose(model, options);
         var empty = context.Data.LoadFromEnumerable(Array.Empty<VqVaeImageInput>());
-        var transformer = context.Transforms.VqVaePipeline(model, options).Fit(empty);
+        var transformer = context.Transforms.VqVaePipeline(model, provider.Apply(options)).Fit(empty);
         return new VqVaeScoringModel(context, transformer, empty.Schema, provider);
     }
 
@@ -38,9 +40,9 @@ public sealed class VqVaeScoringModel
     public static VqVaeScoringModel ForCodes(MLContext context, VqVaeModelFolder model, VqVaePipelineOptions? options = null)
     {
         options ??= VqVaePipelineOptions.Default;
-        var provider = ExecutionProviderProbe.Probe(model, options);
+        var provider = ExecutionProviderProbe.Choose(model, options);
         var empty = context.Data.LoadFromEnumerable(Array.Empty<VqVaeCodesInput>(), VqVaeSchemas.CodesInput(model));
-        var transformer = context.Transforms.VqVaeDecodePipeline(model, options).Fit(empty);
+        var transformer = context.Transforms.VqVaeDecodePipeline(model, provider.Apply(options)).Fit(empty);
         return new VqVaeScoringModel(context, transformer, empty.Schema, provider);
     }
 
@@ -58,11 +60,13 @@ public sealed class VqVaeScoringModel
 
     /// <summary>
     /// Loads a .zip written by <see cref="Save"/>. ML.NET takes the graphs' execution provider from the
-    /// context (MLContext.GpuDeviceId and FallbackToCpu), so the probe asks about the same.
+    /// context (MLContext.GpuDeviceId and FallbackToCpu), so the probe asks about the same; when it settles
+    /// on CPU, the context's GpuDeviceId is cleared so ML.NET does not try CUDA once more per graph.
     /// </summary>
     public static VqVaeScoringModel Load(MLContext context, string zipPath)
     {
-        var provider = ExecutionProviderProbe.Probe(null, context.GpuDeviceId, context.FallbackToCpu);
+        var provider = ExecutionProviderProbe.Choose(null, context.GpuDeviceId, context.FallbackToCpu);
+        if (!provider.IsCuda) context.GpuDeviceId = null;
         var transformer = context.Model.Load(zipPath, out var inputSchema);
         return new VqVaeScoringModel(context, transformer, inputSchema, provider);
     }

@@ -19,8 +19,9 @@ public sealed class BatchedImageScorer : IImageScorer
     readonly ImageBatch batch;
 
     public int BatchSize { get; }
-    /// <summary>"CUDA" or "CPU", chosen as the pipeline chooses (see ExecutionProviderProbe).</summary>
-    public string ExecutionProvider { get; }
+    /// <summary>Where the graphs run, chosen as the pipeline chooses (see ExecutionProviderProbe).</summary>
+    public ExecutionProviderChoice Provider { get; }
+    public string ExecutionProvider => Provider.Provider;
 
     /// <summary>
     /// Fits the image steps and opens the three graphs with <paramref name="options"/> (GPU device, CPU
@@ -37,7 +38,8 @@ public sealed class BatchedImageScorer : IImageScorer
         if (!model.HasEncoder)
             throw new InvalidOperationException($"{model.Folder}: opened for decoding only; open it with VqVaeModelFolder.Open to score images");
         options ??= VqVaePipelineOptions.Default;
-        ExecutionProvider = ExecutionProviderProbe.Probe(model, options);
+        Provider = ExecutionProviderProbe.Choose(model, options);
+        options = Provider.Apply(options);
         BatchSize = batchSize;
         loader = new PixelLoader(context, model, options);
         graphs = new OrtGraphChain(model, ExecutionProvider, options, spinning);

@@ -16,7 +16,7 @@ public sealed class FolderScorer(IImageScorer scorer, VqVaeModelFolder model)
     public const string MetricsFile = "metrics.csv";
     public const string ReconstructionsFolder = "reconstructions";
     public const string GridFile = "reconstruction-grid.png";
-    /// <summary>The grid shows this many images drawn evenly at random from the folder, inputs and reconstructions in alternate rows (as the seed's).</summary>
+    /// <summary>The grid shows this many images drawn evenly at random from the folder, inputs and reconstructions in alternate rows (as the reference post's).</summary>
     public const int GridImages = 50;
 
     /// <summary>One image at a time through the fitted pipeline's PredictionEngine (ML.NET's row path).</summary>

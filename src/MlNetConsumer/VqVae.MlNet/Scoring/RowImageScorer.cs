@@ -16,12 +16,13 @@ public sealed class RowImageScorer : IImageScorer
     public RowImageScorer(VqVaeScoringModel scoring, VqVaeModelFolder model)
     {
         engine = scoring.CreateImageEngine<VqVaePrediction>();
-        ExecutionProvider = scoring.ExecutionProvider;
+        Provider = scoring.Provider;
         batch = new ImageBatch(1, model.PixelCount, model.CodeCount);
     }
 
     public int BatchSize => 1;
-    public string ExecutionProvider { get; }
+    public ExecutionProviderChoice Provider { get; }
+    public string ExecutionProvider => Provider.Provider;
 
     public ImageBatch Score(IReadOnlyList<string> paths)
     {
