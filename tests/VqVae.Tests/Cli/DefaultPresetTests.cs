@@ -16,7 +16,8 @@ public class DefaultPresetTests
         Assert.True(run.ExitCode == 0, run.Stderr + run.Stdout);
         var info = Checkpoint.ReadInfo(Path.Combine(dir.Path, "best"));
         Assert.Equal("mnist-plus", info.Training?.Preset);
-        Assert.Equal(Presets.Get("mnist-plus").LearningRate, info.Training!.LearningRate);
-        Assert.Equal("mnist", info.Model.Dataset);
+        Assert.Equal("mnist", info.Training!.Dataset);
+        Assert.Equal(Presets.Get("mnist-plus").LearningRate, info.Training.LearningRate);
+        Assert.Equal(Presets.Get("mnist-plus").Codebook, info.Training.Codebook);
     }
 }
