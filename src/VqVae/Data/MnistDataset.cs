@@ -17,13 +17,17 @@ public static class MnistDataset
     {
         var imagePath = Find(dir, images);
         var set = IdxReader.ReadImages(imagePath);
-        if (TryFind(dir, labels) is { } labelPath)
-        {
-            var count = IdxReader.ReadLabels(labelPath).Length;
-            if (count != set.Count)
-                throw new InvalidDataException($"{labelPath}: {count} labels but {imagePath} holds {set.Count} images; the files do not belong together");
-        }
+        CheckLabelCount(dir, labels, imagePath, set.Count);
         return set;
+    }
+
+    /// <summary>When the label file <paramref name="labels"/> is there, its count must be the image file's.</summary>
+    public static void CheckLabelCount(string dir, string labels, string imagePath, int imageCount)
+    {
+        if (TryFind(dir, labels) is not { } labelPath) return;
+        var count = IdxReader.ReadLabels(labelPath).Length;
+        if (count != imageCount)
+            throw new InvalidDataException($"{labelPath}: {count} labels but {imagePath} holds {imageCount} images; the files do not belong together");
     }
 
     /// <summary>The labels of the training and validation sets, in the same order as <see cref="Load"/>'s images.</summary>
@@ -42,6 +46,7 @@ public static class MnistDataset
         return null;
     }
 
-    static string Find(string dir, string name) => TryFind(dir, name) ?? throw new InvalidDataException(
+    /// <summary>The path of IDX file <paramref name="name"/> in <paramref name="dir"/> or its MNIST/raw, plain or .gz.</summary>
+    public static string Find(string dir, string name) => TryFind(dir, name) ?? throw new InvalidDataException(
             $"{dir}: no {name} (or {name}.gz) here or in MNIST/raw below it; fetch MNIST first (the fetch-data verb)");
 }
