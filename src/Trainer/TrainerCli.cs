@@ -19,6 +19,7 @@ public static class TrainerCli
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(FloorCommand.Create());
         root.Subcommands.Add(ReportCommand.Create());
+        root.Subcommands.Add(PriorCommand.Create());
         return root.Parse(args).Invoke();
     }
 

@@ -3,6 +3,7 @@ using Onnx;
 using TorchSharp;
 using VqVae.Checkpoints;
 using VqVae.Exporter.Graphs;
+using VqVae.Exporter.Prior;
 using VqVae.Model;
 
 namespace VqVae.Exporter;
@@ -32,11 +33,14 @@ public static class VqVaeOnnxExporter
         // Checked before loading so a refused run is quick and touches nothing.
         EnsureWritable(outDir, force);
         var (model, info) = Checkpoint.Load(dir);
+        // A training folder's prior (RUN/prior) goes into the same folder as prior.onnx.
+        var prior = PriorExport.FindPrior(checkpointPath) is { } priorPath ? PriorExport.Graph(priorPath, info) : null;
         using (model)
-            return Export(model, info, outDir, force) with { CheckpointDirectory = dir };
+            return Export(model, info, outDir, force, prior) with { CheckpointDirectory = dir };
     }
 
-    public static ExportResult Export(VqVaeModel model, CheckpointInfo info, string outDir, bool force = false)
+    /// <param name="prior">prior.onnx's graph, written beside the three when given.</param>
+    public static ExportResult Export(VqVaeModel model, CheckpointInfo info, string outDir, bool force = false, ModelProto? prior = null)
     {
         if (info.Model != model.Config)
             throw new ArgumentException("the checkpoint information describes a different model configuration than the model being exported");
@@ -47,6 +51,7 @@ public static class VqVaeOnnxExporter
             (OnnxContract.QuantizerFile, VqVaeGraphs.Quantizer(model, info)),
             (OnnxContract.DecoderFile, VqVaeGraphs.Decoder(model, info)),
         };
+        if (prior is not null) graphs = [.. graphs, (OnnxContract.PriorFile, prior)];
         AtomicFile.WriteDirectory(outDir, temp =>
         {
             foreach (var (file, proto) in graphs)

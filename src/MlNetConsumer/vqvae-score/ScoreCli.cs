@@ -19,6 +19,7 @@ public static class ScoreCli
         {
             ScoreCommand.Create(stdout, stderr),
             DecodeCommand.Create(stdout, stderr),
+            SampleCommand.Create(stdout, stderr),
         };
         return root.Parse(args).Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
     }

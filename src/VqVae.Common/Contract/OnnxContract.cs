@@ -39,4 +39,13 @@ public static class OnnxContract
     public const string PatchSizeKey = "vqvae.patch_size";
     public const string HiddenSizeKey = "vqvae.hidden_size";
     public const string CodebookSizeKey = "vqvae.codebook_size";
+
+    /// <summary>The optional gated PixelCNN prior over the code maps, beside the three graphs.</summary>
+    public const string PriorFile = "prior.onnx";
+    /// <summary>int64 [N]: the class a conditional prior is asked for.</summary>
+    public const string Label = "label";
+    /// <summary>float32 [N, K, h, w]: the prior's unnormalised log-probabilities of each code at each position.</summary>
+    public const string Logits = "logits";
+    /// <summary>metadata_props key of prior.onnx holding the prior's configuration as JSON (<c>PriorInfo</c>).</summary>
+    public const string PriorMetadataKey = "vqvae.prior";
 }
