@@ -20,6 +20,7 @@ public static class TrainerCli
         root.Subcommands.Add(FloorCommand.Create());
         root.Subcommands.Add(ReportCommand.Create());
         root.Subcommands.Add(PriorCommand.Create());
+        root.Subcommands.Add(ClassifierCommand.Create());
         return root.Parse(args).Invoke();
     }
 
