@@ -3,7 +3,7 @@ namespace VqVae.Bench;
 /// <summary>A table as plain strings, drawn by both the console and the markdown report.</summary>
 public sealed record ReportTable(string Title, IReadOnlyList<string> Columns, IReadOnlyList<IReadOnlyList<string>> Rows, IReadOnlyList<string> Notes);
 
-/// <summary>The bench's tables, in the order of the issue: machine, ceiling, training, inference, memory, targets.</summary>
+/// <summary>The bench's tables, in this order: machine, ceiling, training, inference, memory, targets.</summary>
 public static class ReportTables
 {
     public const string Pass = "PASS";

@@ -1,6 +1,6 @@
 namespace VqVae.Bench;
 
-/// <summary>One target of issue 5, judged from the measured numbers.</summary>
+/// <summary>One speed or memory target, judged from the measured numbers.</summary>
 public sealed record Check(string Target, string Measured, bool Pass);
 
 /// <summary>The speed and memory targets, and the checks that compare the measurements with them.</summary>
