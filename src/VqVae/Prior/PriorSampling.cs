@@ -29,13 +29,15 @@ public static class PriorSampling
 
     /// <summary>
     /// samples.png: ten samples per row, decoded by the VQ-VAE; one row per class for a conditional
-    /// prior, eight rows otherwise. The same generator seed each time, so epochs compare.
+    /// prior; otherwise eight rows for maps of up to 64 codes and two for larger ones, since drawing
+    /// costs one pass over the whole map per position (20×20 maps: 400 passes per row). The same
+    /// generator seed each time, so epochs compare.
     /// </summary>
     public static void SaveGrid(string path, GatedPixelCnn prior, VqVaeModel vqvae, int seed, int columns = 10)
     {
         using var scope = NewDisposeScope();
         var c = prior.Config;
-        int rows = c.IsConditional ? c.ClassCount : 8;
+        int rows = c.IsConditional ? c.ClassCount : c.CodeCount <= 64 ? 8 : 2;
         var device = prior.embedding.weight!.device;
         var labels = c.IsConditional ? arange(rows, device: device).repeat_interleave(columns) : null;
         var codes = Sample(prior, rows * columns, labels, 1.0, new Generator((ulong)seed));
