@@ -20,14 +20,33 @@ public static class BenchCli
         var threads = new Option<int>("--threads") { Description = "threads for libtorch and ONNX Runtime (default: one per core)", DefaultValueFactory = _ => Environment.ProcessorCount };
         var write = new Option<string?>("--write") { Description = "markdown file to write the tables into (a marked section; the rest of the file is kept)" };
         var dataDir = new Option<string>("--data-dir") { Description = "where the data sets are (fetched there when missing)", DefaultValueFactory = _ => "data" };
-        var root = new RootCommand("Measure training, inference and memory against the machine's matrix-product ceiling.") { quick, threads, write, dataDir };
+        var int8Model = new Option<string[]>("--int8-model")
+        {
+            Description = "PRESET=DIR: a trained model (training or checkpoint folder) of preset mnist or pokemon for the int8 comparison " +
+                          "(default: the training section's checkpoint); repeatable",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var int8Only = new Option<bool>("--int8-only") { Description = "measure only the int8 comparison, of the --int8-model models" };
+        var root = new RootCommand("Measure training, inference and memory against the machine's matrix-product ceiling.") { quick, threads, write, dataDir, int8Model, int8Only };
         root.SetAction(parse =>
         {
             int t = parse.GetValue(threads);
             if (t < 1) { Console.Error.WriteLine("error: --threads must be at least 1"); return 2; }
-            var settings = parse.GetValue(quick)
+            var models = new Dictionary<string, string>();
+            foreach (var pair in parse.GetValue(int8Model) ?? [])
+            {
+                var parts = pair.Split('=', 2);
+                if (parts.Length != 2 || parts[0] is not ("mnist" or "pokemon") || !Path.Exists(parts[1]))
+                {
+                    Console.Error.WriteLine($"error: --int8-model {pair}: expected mnist=DIR or pokemon=DIR with an existing DIR");
+                    return 2;
+                }
+                models[parts[0]] = parts[1];
+            }
+            if (parse.GetValue(int8Only) && models.Count == 0) { Console.Error.WriteLine("error: --int8-only needs at least one --int8-model"); return 2; }
+            var settings = (parse.GetValue(quick)
                 ? BenchSettings.QuickRun(t, parse.GetValue(dataDir)!)
-                : BenchSettings.Full(t, parse.GetValue(dataDir)!);
+                : BenchSettings.Full(t, parse.GetValue(dataDir)!)) with { Int8Models = models, Int8Only = parse.GetValue(int8Only) };
             var command = "dotnet run -c Release --project bench/VqVae.Bench --" + string.Concat(args.Select(a => " " + Quote(a)));
             return Execute(settings, command, parse.GetValue(write));
         });
@@ -56,14 +75,25 @@ public static class BenchCli
         {
             var machine = MachineInfo.Collect(settings.Threads);
             var data = Section("data", () => BenchData.Prepare(settings, work.FullName, Log));
+            if (settings.Int8Only)
+            {
+                var only = Section("int8", () => settings.Int8Models
+                    .Select(m => Int8Bench.Run(m.Key, m.Value, settings, data, work.FullName, Log)).ToList());
+                AnsiConsole.WriteLine();
+                ConsoleReport.Write([ReportTables.Int8(only, settings, machine)]);
+                return 0;
+            }
             var ceiling = Section("ceiling", () => CeilingBench.Run(settings, Log));
             var inference = Section("inference", () => new[] { "mnist", "pokemon" }
                 .Select(p => InferenceBench.Run(p, settings, data, work.FullName, Log)).ToList());
             var training = Section("training", () => new[] { "mnist", "pokemon" }
                 .Select(p => TrainingBench.Run(p, settings, data, work.FullName, Log)).ToList());
             var scoreMemory = Section("scoring memory", () => InferenceBench.ScoreMemory(settings, data, work.FullName, Log));
+            var int8 = Section("int8", () => new[] { "mnist", "pokemon" }
+                .Select(p => Int8Bench.Run(p, settings.Int8Models.GetValueOrDefault(p) ?? Path.Combine(work.FullName, TrainingBench.OutputFolder(p)),
+                    settings, data, work.FullName, Log)).ToList());
 
-            var results = new BenchResults($"`{command}`", started, settings, machine, ceiling, training, inference, scoreMemory, timings);
+            var results = new BenchResults($"`{command}`", started, settings, machine, ceiling, training, inference, scoreMemory, int8, timings);
             var tables = ReportTables.Build(results);
             AnsiConsole.WriteLine();
             ConsoleReport.Write(tables);
