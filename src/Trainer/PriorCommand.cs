@@ -49,6 +49,8 @@ public static class PriorCommand
         try
         {
             var checkpointDir = Checkpoint.Resolve(runDir);
+            // Puts back a last/ that a kill left half-swapped, as `train --resume` does.
+            if (resume) AtomicFile.RecoverDirectory(Path.Combine(outDir, Checkpoint.LastFolder));
             var options = Options(parse, checkpointDir, resume ? PriorCheckpoint.ReadInfo(Path.Combine(outDir, Checkpoint.LastFolder)) : null);
             var device = DeviceChoice.Resolve(options.Device);
             if (options.Threads > 0) TorchSharp.torch.set_num_threads(options.Threads);
