@@ -20,6 +20,8 @@ public static class BenchCli
         var threads = new Option<int>("--threads") { Description = "threads for libtorch and ONNX Runtime (default: one per core)", DefaultValueFactory = _ => Environment.ProcessorCount };
         var write = new Option<string?>("--write") { Description = "markdown file to write the tables into (a marked section; the rest of the file is kept)" };
         var dataDir = new Option<string>("--data-dir") { Description = "where the data sets are (fetched there when missing)", DefaultValueFactory = _ => "data" };
+        var dataCache = new Option<bool>("--data-cache") { Description = "instead: training from generated image folders, the parent build (data in memory) against this one (memory-mapped cache); needs --baseline-trainer" };
+        var baseline = new Option<string?>("--baseline-trainer") { Description = "vqvae-train.dll of the build to compare against (scripts/bench-data-cache.sh builds the parent commit's)" };
         var int8Model = new Option<string[]>("--int8-model")
         {
             Description = "PRESET=DIR: a trained model (training or checkpoint folder) of preset mnist or pokemon for the int8 comparison " +
@@ -27,7 +29,7 @@ public static class BenchCli
             AllowMultipleArgumentsPerToken = false,
         };
         var int8Only = new Option<bool>("--int8-only") { Description = "measure only the int8 comparison, of the --int8-model models" };
-        var root = new RootCommand("Measure training, inference and memory against the machine's matrix-product ceiling.") { quick, threads, write, dataDir, int8Model, int8Only };
+        var root = new RootCommand("Measure training, inference and memory against the machine's matrix-product ceiling.") { quick, threads, write, dataDir, int8Model, int8Only, dataCache, baseline };
         root.SetAction(parse =>
         {
             int t = parse.GetValue(threads);
@@ -48,6 +50,19 @@ public static class BenchCli
                 ? BenchSettings.QuickRun(t, parse.GetValue(dataDir)!)
                 : BenchSettings.Full(t, parse.GetValue(dataDir)!)) with { Int8Models = models, Int8Only = parse.GetValue(int8Only) };
             var command = "dotnet run -c Release --project bench/VqVae.Bench --" + string.Concat(args.Select(a => " " + Quote(a)));
+            if (parse.GetValue(dataCache))
+            {
+                var trainer = parse.GetValue(baseline);
+                if (trainer is null || !File.Exists(trainer))
+                {
+                    Console.Error.WriteLine($"error: --baseline-trainer: {(trainer is null ? "required with --data-cache" : $"{trainer}: file not found")}");
+                    return 2;
+                }
+                var cacheSettings = parse.GetValue(quick)
+                    ? DataCacheSettings.QuickRun(t, parse.GetValue(dataDir)!)
+                    : DataCacheSettings.Full(t, parse.GetValue(dataDir)!);
+                return ExecuteDataCache(cacheSettings, Path.GetFullPath(trainer), Redact(command, trainer), parse.GetValue(write));
+            }
             return Execute(settings, command, parse.GetValue(write));
         });
         return root.Parse(args).Invoke();
@@ -115,6 +130,42 @@ public static class BenchCli
             work.Delete(recursive: true);
         }
     }
+
+    static int ExecuteDataCache(DataCacheSettings settings, string baselineTrainer, string command, string? markdownPath)
+    {
+        CultureInfo.DefaultThreadCurrentCulture = CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+        if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = 180;
+        var started = DateTimeOffset.Now;
+        var total = Stopwatch.StartNew();
+        var work = Directory.CreateTempSubdirectory("vqvae-bench-cache-");
+        try
+        {
+            var machine = MachineInfo.Collect(settings.Threads);
+            var (folder, presets) = DataCacheBench.Run(settings, baselineTrainer, work.FullName, Log);
+            var tables = DataCacheBench.Tables(settings, machine, command, started, total.Elapsed.TotalSeconds, folder, presets);
+            AnsiConsole.WriteLine();
+            ConsoleReport.Write(tables);
+            if (markdownPath is not null)
+            {
+                MarkdownReport.Write(markdownPath, tables, MarkdownReport.DataCacheBegin, MarkdownReport.DataCacheEnd);
+                AnsiConsole.MarkupLineInterpolated($"wrote [green]{markdownPath}[/]");
+            }
+            AnsiConsole.MarkupLineInterpolated($"[grey]bench took {total.Elapsed.TotalMinutes:F1} min[/]");
+            return 0;
+        }
+        catch (Exception e) when (e is InvalidOperationException or InvalidDataException or IOException)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return 1;
+        }
+        finally
+        {
+            work.Delete(recursive: true);
+        }
+    }
+
+    // The baseline's path is a temporary build folder of the machine that ran it; the report names it by role.
+    static string Redact(string command, string trainer) => command.Replace(trainer, "<parent build>/vqvae-train.dll");
 
     static void Log(string message) =>
         AnsiConsole.MarkupLineInterpolated($"[grey]{DateTime.Now:HH:mm:ss}[/] {message}");
