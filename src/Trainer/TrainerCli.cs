@@ -19,6 +19,8 @@ public static class TrainerCli
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(FloorCommand.Create());
         root.Subcommands.Add(ReportCommand.Create());
+        root.Subcommands.Add(PriorCommand.Create());
+        root.Subcommands.Add(ClassifierCommand.Create());
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0) return Fail(CliMessages.Plain(parsed.Errors[0].Message));
         // Exceptions reach CliHost, which prints one line instead of a stack trace.

@@ -3,6 +3,7 @@ using Onnx;
 using TorchSharp;
 using VqVae.Checkpoints;
 using VqVae.Exporter.Graphs;
+using VqVae.Exporter.Prior;
 using VqVae.Model;
 
 namespace VqVae.Exporter;
@@ -38,12 +39,15 @@ public static class VqVaeOnnxExporter
         OutputFolder.Check(outDir, force, Tool,
             [("--model", Path.Combine(dir, Checkpoint.WeightsFile)), ("--model", Path.Combine(dir, Checkpoint.ConfigFile))]);
         var (model, info) = Checkpoint.Load(dir);
+        // A training folder's prior (RUN/prior) goes into the same folder as prior.onnx.
+        var prior = PriorExport.FindPrior(checkpointPath) is { } priorPath ? PriorExport.Graph(priorPath, info) : null;
         using (model)
-            return Export(model, info, outDir, force, precision) with { CheckpointDirectory = dir };
+            return Export(model, info, outDir, force, precision, prior) with { CheckpointDirectory = dir };
     }
 
+    /// <param name="prior">prior.onnx's graph, written beside the three when given.</param>
     public static ExportResult Export(VqVaeModel model, CheckpointInfo info, string outDir, bool force = false,
-        GraphPrecision precision = GraphPrecision.Float32)
+        GraphPrecision precision = GraphPrecision.Float32, ModelProto? prior = null)
     {
         if (info.Model != model.Config)
             throw new ArgumentException("the checkpoint information describes a different model configuration than the model being exported");
@@ -54,6 +58,7 @@ public static class VqVaeOnnxExporter
             (OnnxContract.QuantizerFile, VqVaeGraphs.Quantizer(model, info)),
             (OnnxContract.DecoderFile, VqVaeGraphs.Decoder(model, info, precision)),
         };
+        if (prior is not null) graphs = [.. graphs, (OnnxContract.PriorFile, prior)];
         OutputFolder.Write(outDir, Tool, temp =>
         {
             foreach (var (file, proto) in graphs)

@@ -20,6 +20,7 @@ public static class ScoreCli
             ScoreCommand.Create(stdout, stderr),
             DecodeCommand.Create(stdout, stderr),
             MergeCommand.Create(stdout, stderr),
+            SampleCommand.Create(stdout, stderr),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
