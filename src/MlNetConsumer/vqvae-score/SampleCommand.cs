@@ -43,8 +43,8 @@ internal static class SampleCommand
         if (count < 1) throw new UsageException($"--count must be at least 1, not {count}");
         if (!(temperature > 0) || double.IsInfinity(temperature)) throw new UsageException($"--temperature must be a positive number, not {temperature}");
         if (threads is < 1) throw new UsageException($"--threads must be at least 1, not {threads}");
-        var output = ScoreCli.CheckOutput(outputDir, force);
         using var sampler = PriorSampler.Open(modelDir, threads);
+        var output = OutputFolder.Check(outputDir, force, ScoreCli.Tool, [("--model", sampler.PriorPath)]);
         if (label is not null && !sampler.Config.IsConditional) throw new UsageException($"--label: {sampler.PriorPath} is not class-conditional");
         if (label is int l && (l < 0 || l >= sampler.Config.ClassCount))
             throw new UsageException($"--label {l}: the prior knows classes 0..{sampler.Config.ClassCount - 1}");
@@ -55,7 +55,7 @@ internal static class SampleCommand
 
         var m = sampler.Model.Config;
         var c = sampler.Config;
-        AtomicFile.WriteDirectory(output, temp =>
+        OutputFolder.Write(output, ScoreCli.Tool, temp =>
         {
             var samples = Directory.CreateDirectory(Path.Combine(temp, SamplesFolder)).FullName;
             using (var csv = new StreamWriter(Path.Combine(temp, "codes.csv")))
