@@ -8,21 +8,9 @@ namespace VqVae.Trainer;
 /// <summary>The prior's progress: a live bar for the steps of each epoch and one line per finished epoch.</summary>
 public sealed class PriorConsoleView : IPriorObserver
 {
-    ProgressTask? task;
+    readonly EpochProgressBar bar = new("prior");
 
-    public void Run(Action train)
-    {
-        if (!AnsiConsole.Profile.Capabilities.Interactive) { train(); return; }
-        AnsiConsole.Progress()
-            .AutoClear(false)
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
-            .Start(context =>
-            {
-                task = context.AddTask("prior", maxValue: 1);
-                train();
-                task.StopTask();
-            });
-    }
+    public void Run(Action train) => bar.Run(train);
 
     public void Started(PriorTrainingOptions options, torch.Device device, long trainMaps, long validationMaps, int stepsPerEpoch)
     {
@@ -32,12 +20,7 @@ public sealed class PriorConsoleView : IPriorObserver
         AnsiConsole.MarkupLine($"[grey]{"epoch",5} {"train b/code",12} {"val b/code",10} {"val b/map",9} {"uniform",8} {"histogram",9} {"s",6}[/]");
     }
 
-    public void Step(int epoch, int step, int stepsPerEpoch)
-    {
-        if (task == null) return;
-        if (step == 1) { task.Description = $"epoch {epoch}"; task.MaxValue = stepsPerEpoch; }
-        task.Value = step;
-    }
+    public void Step(int epoch, int step, int stepsPerEpoch) => bar.Step(epoch, step, stepsPerEpoch);
 
     public void EpochDone(PriorMetrics m, bool isBest) =>
         AnsiConsole.MarkupLine(

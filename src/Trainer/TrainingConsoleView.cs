@@ -8,22 +8,9 @@ namespace VqVae.Trainer;
 /// <summary>A live progress bar for the steps of each epoch and one table line per finished epoch.</summary>
 public sealed class TrainingConsoleView : ITrainingObserver
 {
-    ProgressTask? task;
+    readonly EpochProgressBar bar = new("training");
 
-    public void Run(Action train)
-    {
-        // A redirected console (CI, logs) gets the epoch lines only, not a redrawn bar per step.
-        if (!AnsiConsole.Profile.Capabilities.Interactive) { train(); return; }
-        AnsiConsole.Progress()
-            .AutoClear(false)
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
-            .Start(context =>
-            {
-                task = context.AddTask("training", maxValue: 1);
-                train();
-                task.StopTask();
-            });
-    }
+    public void Run(Action train) => bar.Run(train);
 
     public void Started(TrainingOptions options, torch.Device device, long trainImages, long validationImages, int stepsPerEpoch)
     {
@@ -32,12 +19,7 @@ public sealed class TrainingConsoleView : ITrainingObserver
         AnsiConsole.MarkupLine($"[grey]{"epoch",5} {"train",9} {"val loss",9} {"val MSE",9} {"VQ",9} {"PSNR",6} {"codes",5} {"perplex",7} {"img/s",7}[/]");
     }
 
-    public void Step(int epoch, int step, int stepsPerEpoch)
-    {
-        if (task == null) return;
-        if (step == 1) { task.Description = $"epoch {epoch}"; task.MaxValue = stepsPerEpoch; }
-        task.Value = step;
-    }
+    public void Step(int epoch, int step, int stepsPerEpoch) => bar.Step(epoch, step, stepsPerEpoch);
 
     public void EpochDone(EpochMetrics m, bool isBest) =>
         AnsiConsole.MarkupLine(
