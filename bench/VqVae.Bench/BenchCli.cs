@@ -20,21 +20,30 @@ public static class BenchCli
         var threads = new Option<int>("--threads") { Description = "threads for libtorch and ONNX Runtime (default: one per core)", DefaultValueFactory = _ => Environment.ProcessorCount };
         var write = new Option<string?>("--write") { Description = "markdown file to write the tables into (a marked section; the rest of the file is kept)" };
         var dataDir = new Option<string>("--data-dir") { Description = "where the data sets are (fetched there when missing)", DefaultValueFactory = _ => "data" };
-        var root = new RootCommand("Measure training, inference and memory against the machine's matrix-product ceiling.") { quick, threads, write, dataDir };
+        var only = new Option<string?>("--only")
+        {
+            Description = $"run only these sections, comma-separated: {string.Join(", ", Sections.All)} (the ceiling always runs: " +
+                          "the fractions are of it; memory needs inference); not with --write",
+        };
+        var root = new RootCommand("Measure training, inference and memory against the machine's matrix-product ceiling.") { quick, threads, write, dataDir, only };
         root.SetAction(parse =>
         {
             int t = parse.GetValue(threads);
             if (t < 1) { Console.Error.WriteLine("error: --threads must be at least 1"); return 2; }
+            var sections = Sections.Parse(parse.GetValue(only), out var problem);
+            if (problem is null && parse.GetValue(only) is not null && parse.GetValue(write) is not null)
+                problem = "--only and --write: a partial run would replace the whole report";
+            if (problem is not null) { Console.Error.WriteLine($"error: {problem}"); return 2; }
             var settings = parse.GetValue(quick)
                 ? BenchSettings.QuickRun(t, parse.GetValue(dataDir)!)
                 : BenchSettings.Full(t, parse.GetValue(dataDir)!);
             var command = "dotnet run -c Release --project bench/VqVae.Bench --" + string.Concat(args.Select(a => " " + Quote(a)));
-            return Execute(settings, command, parse.GetValue(write));
+            return Execute(settings, sections, command, parse.GetValue(write));
         });
         return root.Parse(args).Invoke();
     }
 
-    static int Execute(BenchSettings settings, string command, string? markdownPath)
+    static int Execute(BenchSettings settings, IReadOnlySet<string> sections, string command, string? markdownPath)
     {
         CultureInfo.DefaultThreadCurrentCulture = CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
         // Redirected output (a log, CI) would be drawn 80 columns wide, wrapping every table.
@@ -57,13 +66,17 @@ public static class BenchCli
             var machine = MachineInfo.Collect(settings.Threads);
             var data = Section("data", () => BenchData.Prepare(settings, work.FullName, Log));
             var ceiling = Section("ceiling", () => CeilingBench.Run(settings, Log));
-            var inference = Section("inference", () => new[] { "mnist", "pokemon" }
-                .Select(p => InferenceBench.Run(p, settings, data, work.FullName, Log)).ToList());
-            var training = Section("training", () => new[] { "mnist", "pokemon" }
-                .Select(p => TrainingBench.Run(p, settings, data, work.FullName, Log)).ToList());
-            var scoreMemory = Section("scoring memory", () => InferenceBench.ScoreMemory(settings, data, work.FullName, Log));
+            string[] presets = ["mnist", "pokemon"];
+            List<T> Each<T>(string section, string name, Func<string, T> measure) =>
+                sections.Contains(section) ? Section(name, () => presets.Select(measure).ToList()) : [];
+            var inference = Each(Sections.Inference, "inference", p => InferenceBench.Run(p, settings, data, work.FullName, Log));
+            var training = Each(Sections.Training, "training", p => TrainingBench.Run(p, settings, data, work.FullName, Log));
+            var post = Each(Sections.Post, "training against the post's code", p => TrainingVsPost.Run(p, settings, data, work.FullName, Log));
+            var scoreMemory = sections.Contains(Sections.Memory)
+                ? Section("scoring memory", () => InferenceBench.ScoreMemory(settings, data, work.FullName, Log))
+                : null;
 
-            var results = new BenchResults($"`{command}`", started, settings, machine, ceiling, training, inference, scoreMemory, timings);
+            var results = new BenchResults($"`{command}`", started, settings, machine, ceiling, training, post, inference, scoreMemory, timings);
             var tables = ReportTables.Build(results);
             AnsiConsole.WriteLine();
             ConsoleReport.Write(tables);
