@@ -9,7 +9,7 @@ namespace VqVae.MlNetConsumer.Scoring;
 /// so a slow disk makes scoring wait instead of filling memory; the first error the writer meets ends it,
 /// and is thrown to the scoring thread by the next <see cref="Write"/> or by <see cref="Complete"/>.
 /// </summary>
-internal sealed class ReconstructionWriter : IDisposable
+public sealed class ReconstructionWriter : IDisposable
 {
     readonly record struct Reconstruction(string RelativePath, float[] Planes);
 
