@@ -102,10 +102,11 @@ public static class ReportTables
                 string verdict = p.Name switch
                 {
                     InferenceResult.OrtBatched => i.Gflops(p) / ceiling >= Targets.OrtBatchedOfCeiling ? Pass : Fail,
-                    InferenceResult.ScoreFiles => i.OfOrtBatched(p) >= Targets.ScoreOfOrtBatched ? Pass : Fail,
+                    InferenceResult.ScoreFiles => i.ScoreOfOrtBatched.Median >= Targets.ScoreOfOrtBatched ? Pass : Fail,
                     _ => "",
                 };
-                rows.Add(new[] { i.Preset, p.Name, $"{p.Batch}", p.ImagesPerSecond.Describe(), $"{i.Gflops(p):F1}", $"{i.Gflops(p) / ceiling:P0}", $"{i.OfOrtBatched(p):P0}", verdict });
+                string ofOrt = p.Name == InferenceResult.ScoreFiles ? $"{i.OfOrtBatched(p):P0}; run by run {i.ScoreOfOrtBatched.Median:P0}" : $"{i.OfOrtBatched(p):P0}";
+                rows.Add(new[] { i.Preset, p.Name, $"{p.Batch}", p.ImagesPerSecond.Describe(), $"{i.Gflops(p):F1}", $"{i.Gflops(p) / ceiling:P0}", ofOrt, verdict });
             }
         }
         if (r.Inference.Count > 0)
@@ -115,7 +116,8 @@ public static class ReportTables
         }
         notes.Add($"Model: each preset's configuration, freshly initialised and exported with VqVaeOnnxExporter; forward FLOPs/image: " +
                   string.Join(", ", r.Inference.Select(i => $"{i.Preset} {i.Flops.ForwardFlops / 1e6:F0} M")) + ".");
-        notes.Add($"Targets: ONNX Runtime batched ≥ {Targets.OrtBatchedOfCeiling:P0} of the ceiling; `score` from files ≥ {Targets.ScoreOfOrtBatched:P0} of batched ONNX Runtime.");
+        notes.Add($"Targets: ONNX Runtime batched ≥ {Targets.OrtBatchedOfCeiling:P0} of the ceiling; `score` from files ≥ {Targets.ScoreOfOrtBatched:P0} of batched ONNX Runtime, " +
+                  "judged run by run: each `score` run over a batched ONNX Runtime pass (same sessions, images in memory) made just before it, median of those ratios.");
         return new ReportTable("3. Inference", ["preset", "path", "batch", "images/s", "GFLOP/s", "of ceiling", "of ORT batched", "target"], rows, notes);
     }
 

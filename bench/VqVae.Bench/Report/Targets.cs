@@ -38,9 +38,9 @@ public static class Targets
                 $"{i.Gflops(ort):F1} GFLOP/s = {fraction:P0} of {ceiling:F1} ({ort.ImagesPerSecond.Median:F1} img/s; the target needs {needed:F0})",
                 fraction >= OrtBatchedOfCeiling));
             var score = i[InferenceResult.ScoreFiles];
-            checks.Add(new($"`score` {i.Preset} from files: ≥ {ScoreOfOrtBatched:P0} of batched ONNX Runtime",
-                $"{score.ImagesPerSecond.Median:F1} img/s = {i.OfOrtBatched(score):P0} of {ort.ImagesPerSecond.Median:F1}",
-                i.OfOrtBatched(score) >= ScoreOfOrtBatched));
+            checks.Add(new($"`score` {i.Preset} from files: ≥ {ScoreOfOrtBatched:P0} of batched ONNX Runtime (run by run)",
+                $"{score.ImagesPerSecond.Median:F1} img/s; of the ONNX Runtime pass before each run: {i.ScoreOfOrtBatched.Describe("P0")}",
+                i.ScoreOfOrtBatched.Median >= ScoreOfOrtBatched));
         }
         foreach (var t in r.Training)
             checks.Add(new($"training {t.Preset}: peak RSS grows < {TrainingRssGrowth:P0} from epoch 2 to epoch {t.Epochs}" +
