@@ -13,8 +13,8 @@ export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
 dotnet build VqVaeMl.sln -c Release -v quiet -nologo
 bin() { echo "src/$1/bin/Release/net10.0/$2.dll"; }
 train()  { dotnet "$(bin Trainer vqvae-train)" "$@"; }
-export_onnx() { dotnet "$(bin Exporter vqvae-export)" "$@"; }
-score()  { dotnet "$(bin MlNetConsumer vqvae-score)" "$@"; }
+export_onnx() { dotnet "$(bin Exporter/vqvae-export vqvae-export)" "$@"; }
+score()  { dotnet "$(bin MlNetConsumer/vqvae-score vqvae-score)" "$@"; }
 
 train fetch-data --data-dir data
 train train --preset "$PRESET" --epochs "$EPOCHS" --out "$OUT" --force

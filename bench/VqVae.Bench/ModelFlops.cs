@@ -1,7 +1,7 @@
 namespace VqVae.Bench;
 
 /// <summary>
-/// Multiply-adds of one image through the seed's patch model, counted from its configuration. Each
+/// Multiply-adds of one image through the reference post's patch model, counted from its configuration. Each
 /// layer is a matrix product (the patch convolutions see every pixel once):
 /// encoder Conv2d H·W·C·D, encoder Linear h·w·D², distances to the codebook h·w·K·D, decoder
 /// ConvTranspose2d H·W·D², decoder Linear H·W·D·C. Element-wise work (ReLU, sigmoid, losses) is left out.
@@ -16,7 +16,7 @@ public sealed record ModelFlops(long EncoderConv, long EncoderLinear, long Dista
 
     public static ModelFlops Of(ModelConfig c)
     {
-        if (c.Arch != "patch") throw new NotSupportedException($"FLOPs are counted for the patch model only, not '{c.Arch}'");
+        if (c.Arch != Arch.Patch) throw new NotSupportedException($"FLOPs are counted for the patch model only, not '{KebabCase.Name(c.Arch)}'");
         long pixels = (long)c.Height * c.Width, latents = (long)c.LatentHeight * c.LatentWidth;
         long d = c.HiddenSize;
         return new ModelFlops(

@@ -35,15 +35,15 @@ public static class ReportCommand
         var m = info.Metrics ?? throw new InvalidDataException($"{run}: the best checkpoint has no metrics");
         var history = File.ReadAllLines(Path.Combine(run, TrainingLoop.MetricsFile)).Skip(1)
             .Select(line => double.Parse(line.Split(',')[9], CultureInfo.InvariantCulture));
-        var c = info.Model;
+        var c = info.Training?.Codebook ?? new CodebookTraining();
         var codebook = string.Join(" + ", new[]
         {
-            c.CodebookUpdate == "ema" ? string.Create(CultureInfo.InvariantCulture, $"EMA {c.EmaDecay}") : "VQ loss",
+            c.Update == CodebookUpdate.Ema ? string.Create(CultureInfo.InvariantCulture, $"EMA {c.EmaDecay}") : "VQ loss",
             c.KmeansInit ? "k-means init" : null,
             c.DeadCodeThreshold > 0 ? $"dead < {c.DeadCodeThreshold}" : null,
-            $"STE {c.Ste}",
+            KebabCase.Name(c.Estimator),
         }.Where(s => s != null));
         return string.Create(CultureInfo.InvariantCulture,
-            $"| {Path.GetFileName(Path.GetFullPath(run).TrimEnd('/'))} | {c.Arch} | {codebook} | {info.Training?.LearningRate:G3} | {info.Epoch} | {m.ValidationMse:F4} | {m.ValidationPsnr:F2} | {m.ActiveCodes} | {m.Perplexity:F1} | {history.Sum() / 60:F1} |");
+            $"| {Path.GetFileName(Path.GetFullPath(run).TrimEnd('/'))} | {KebabCase.Name(info.Model.Arch)} | {codebook} | {info.Training?.LearningRate:G3} | {info.Epoch} | {m.ValidationMse:F4} | {m.ValidationPsnr:F2} | {m.ActiveCodes} | {m.Perplexity:F1} | {history.Sum() / 60:F1} |");
     }
 }

@@ -4,7 +4,7 @@ using VqVae.Training;
 
 namespace VqVae.Trainer;
 
-/// <summary>`train`: a preset from the seed, every hyperparameter overridable.</summary>
+/// <summary>`train`: a preset recipe, every hyperparameter overridable.</summary>
 public static class TrainCommand
 {
     static readonly Option<string> Preset = new("--preset") { Description = "mnist, pokemon, mnist-plus or pokemon-plus", DefaultValueFactory = _ => "mnist" };
@@ -20,13 +20,14 @@ public static class TrainCommand
     static readonly Option<double?> Lr = new("--lr") { Description = "Adam learning rate" };
     static readonly Option<double?> Beta = new("--beta") { Description = "Weight of the commitment loss" };
     static readonly Option<int?> Seed = new("--seed");
-    static readonly Option<string?> Ste = new("--ste") { Description = "classic: z_e + sg(z_q − z_e); seed: z_q + (z_e − sg(z_e))" };
-    static readonly Option<string> DeviceName = new("--device") { Description = "auto, cpu or cuda", DefaultValueFactory = _ => "auto" };
+    static readonly Option<GradientEstimator?> Ste = EnumOption.Create<GradientEstimator>("--ste",
+        "How the decoder's gradient crosses the code choice: straight-through is z_e + sg(z_q − z_e); straight-through-to-codebook is z_q + (z_e − sg(z_e)), which also trains the chosen codes through the decoder");
+    static readonly Option<ComputeDevice?> DeviceName = EnumOption.Create<ComputeDevice>("--device", "Where to train; auto picks CUDA when libtorch sees it");
     static readonly Option<int> Threads = new("--threads") { Description = "libtorch threads (0: one per core)" };
-    static readonly Option<string?> Arch = new("--arch") { Description = "patch (the seed's) or conv (the VQ-VAE paper's)" };
+    static readonly Option<Arch?> Arch = EnumOption.Create<Arch>("--arch", "patch: the reference post's patch model; conv: the VQ-VAE paper's convolutional model");
     static readonly Option<int?> ImageSize = new("--image-size") { Description = "Resize images of a folder to this square size" };
     static readonly Option<int?> Channels = new("--channels") { Description = "1 (grayscale) or 3 (RGB)" };
-    static readonly Option<string?> CodebookUpdate = new("--codebook-update") { Description = "loss (the seed's VQ loss) or ema" };
+    static readonly Option<CodebookUpdate?> CodebookUpdate = EnumOption.Create<CodebookUpdate>("--codebook-update", "What moves the codes: the VQ loss's gradient or exponential moving averages");
     static readonly Option<bool?> KmeansInit = new("--kmeans-init") { Description = "Initialise the codebook by k-means on the first batches' encoder outputs" };
     static readonly Option<double?> DeadCodeThreshold = new("--dead-code-threshold") { Description = "Re-seed codes whose EMA usage per batch falls below this" };
     static readonly Option<double?> EmaDecay = new("--ema-decay") { Description = "Decay of the EMA codebook statistics and of the usage that finds dead codes (default 0.99)" };
@@ -34,10 +35,6 @@ public static class TrainCommand
 
     public static Command Create()
     {
-        Ste.AcceptOnlyFromAmong("classic", "seed");
-        DeviceName.AcceptOnlyFromAmong("auto", "cpu", "cuda");
-        Arch.AcceptOnlyFromAmong("patch", "conv");
-        CodebookUpdate.AcceptOnlyFromAmong("loss", "ema");
         Preset.AcceptOnlyFromAmong(Presets.Names);
         var command = new Command("train", "Train a VQ-VAE; writes best/ and last/ checkpoints, metrics.csv and pictures.")
         {
@@ -66,26 +63,32 @@ public static class TrainCommand
             HiddenSize = parse.GetValue(HiddenSize) ?? m.HiddenSize,
             CodebookSize = parse.GetValue(CodebookSize) ?? m.CodebookSize,
             PatchSize = parse.GetValue(PatchSize) ?? m.PatchSize,
-            Beta = parse.GetValue(Beta) ?? m.Beta,
-            Ste = parse.GetValue(Ste) ?? m.Ste,
             Channels = parse.GetValue(Channels) ?? m.Channels,
             Height = size ?? m.Height,
             Width = size ?? m.Width,
-            CodebookUpdate = parse.GetValue(CodebookUpdate) ?? m.CodebookUpdate,
-            KmeansInit = parse.GetValue(KmeansInit) ?? m.KmeansInit,
-            DeadCodeThreshold = parse.GetValue(DeadCodeThreshold) ?? m.DeadCodeThreshold,
-            EmaDecay = parse.GetValue(EmaDecay) ?? m.EmaDecay,
         };
         model.Validate();
+        var c = preset.Codebook;
+        var codebook = c with
+        {
+            Beta = parse.GetValue(Beta) ?? c.Beta,
+            Estimator = parse.GetValue(Ste) ?? c.Estimator,
+            Update = parse.GetValue(CodebookUpdate) ?? c.Update,
+            KmeansInit = parse.GetValue(KmeansInit) ?? c.KmeansInit,
+            DeadCodeThreshold = parse.GetValue(DeadCodeThreshold) ?? c.DeadCodeThreshold,
+            EmaDecay = parse.GetValue(EmaDecay) ?? c.EmaDecay,
+        };
+        codebook.Validate();
         return preset with
         {
             Model = model,
+            Codebook = codebook,
             DataPath = parse.GetValue(Data) ?? preset.DataPath,
             Epochs = parse.GetValue(Epochs) ?? preset.Epochs,
             BatchSize = parse.GetValue(BatchSize) ?? preset.BatchSize,
             LearningRate = parse.GetValue(Lr) ?? preset.LearningRate,
             Seed = parse.GetValue(Seed) ?? preset.Seed,
-            Device = parse.GetValue(DeviceName)!,
+            Device = parse.GetValue(DeviceName) ?? ComputeDevice.Auto,
             Threads = parse.GetValue(Threads),
             MaxStepsPerEpoch = parse.GetValue(MaxSteps),
         };

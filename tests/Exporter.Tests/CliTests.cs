@@ -27,12 +27,12 @@ public sealed class CliTests(TrainedModels models) : IDisposable
         var (code, output, error) = Run("--model", training, "--verify");
         Assert.True(code == 0, error);
         Assert.Equal("", error);
-        foreach (var file in OnnxNames.Files) Assert.Contains(file, output);
+        foreach (var file in OnnxContract.Files) Assert.Contains(file, output);
         Assert.Contains("image float [N, 1, 28, 28]", output);
         Assert.Contains("codes int64 [N, 7, 7]", output);
         Assert.Contains("chain encoder→quantizer→decoder", output);
         Assert.Contains("Verification passed.", output);
-        Assert.True(File.Exists(Path.Combine(training, OnnxNames.OutputFolder, OnnxNames.DecoderFile)));
+        Assert.True(File.Exists(Path.Combine(training, OnnxContract.OutputFolder, OnnxContract.DecoderFile)));
     }
 
     [Fact]
@@ -74,7 +74,7 @@ public sealed class CliTests(TrainedModels models) : IDisposable
     public void An_existing_output_folder_without_force_is_refused_and_kept()
     {
         var training = CopyTraining("conv-gray");
-        var outDir = Path.Combine(training, OnnxNames.OutputFolder);
+        var outDir = Path.Combine(training, OnnxContract.OutputFolder);
         Directory.CreateDirectory(outDir);
         File.WriteAllText(Path.Combine(outDir, "notes.txt"), "keep me");
         var (code, _, error) = Run("--model", training);
@@ -83,7 +83,7 @@ public sealed class CliTests(TrainedModels models) : IDisposable
 
         var (forced, _, forcedError) = Run("--model", training, "--force");
         Assert.True(forced == 0, forcedError);
-        Assert.Equal(OnnxNames.Files.Order(), Directory.GetFiles(outDir).Select(Path.GetFileName).Order()!);
+        Assert.Equal(OnnxContract.Files.Order(), Directory.GetFiles(outDir).Select(Path.GetFileName).Order()!);
     }
 
     [Fact]
@@ -105,9 +105,9 @@ public sealed class CliTests(TrainedModels models) : IDisposable
     /// <summary>No onnx/ folder and no temporary folder left anywhere under <paramref name="dir"/>.</summary>
     static void AssertNoOutput(string dir)
     {
-        Assert.False(Directory.Exists(Path.Combine(dir, OnnxNames.OutputFolder)));
+        Assert.False(Directory.Exists(Path.Combine(dir, OnnxContract.OutputFolder)));
         Assert.Empty(Directory.GetDirectories(dir, "*.tmp-*", SearchOption.AllDirectories));
-        Assert.Empty(Directory.GetDirectories(dir, OnnxNames.OutputFolder, SearchOption.AllDirectories));
+        Assert.Empty(Directory.GetDirectories(dir, OnnxContract.OutputFolder, SearchOption.AllDirectories));
     }
 
     string CopyTraining(string name)

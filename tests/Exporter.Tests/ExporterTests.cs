@@ -14,8 +14,8 @@ public sealed class ExporterTests(TrainedModels models) : IDisposable
     public void A_training_folder_exports_its_best_checkpoint_beside_best()
     {
         var m = models["patch-gray"];
-        Assert.Equal(Path.Combine(m.TrainingDir, OnnxNames.OutputFolder), m.OnnxDir);
-        Assert.Equal(OnnxNames.Files.Order(), Directory.GetFiles(m.OnnxDir).Select(Path.GetFileName).Order()!);
+        Assert.Equal(Path.Combine(m.TrainingDir, OnnxContract.OutputFolder), m.OnnxDir);
+        Assert.Equal(OnnxContract.Files.Order(), Directory.GetFiles(m.OnnxDir).Select(Path.GetFileName).Order()!);
     }
 
     [Fact]
@@ -23,7 +23,7 @@ public sealed class ExporterTests(TrainedModels models) : IDisposable
     {
         var checkpoint = CopyOf(models["patch-rgb"].TrainingDir, "bare") + "/" + Checkpoint.BestFolder;
         var result = VqVaeOnnxExporter.ExportCheckpoint(checkpoint);
-        Assert.Equal(Path.GetFullPath(Path.Combine(checkpoint, OnnxNames.OutputFolder)), result.OutputDirectory);
+        Assert.Equal(Path.GetFullPath(Path.Combine(checkpoint, OnnxContract.OutputFolder)), result.OutputDirectory);
         Assert.Equal(Path.GetFullPath(checkpoint), Path.GetFullPath(result.CheckpointDirectory!));
         Assert.All(result.Graphs, g => Assert.True(new FileInfo(g.Path).Length == g.Bytes && g.Bytes > 0));
     }
@@ -43,7 +43,7 @@ public sealed class ExporterTests(TrainedModels models) : IDisposable
         Assert.Equal("mine", File.ReadAllText(marker));
 
         VqVaeOnnxExporter.ExportCheckpoint(training, outDir, force: true);
-        Assert.Equal(OnnxNames.Files.Order(), Directory.GetFiles(outDir).Select(Path.GetFileName).Order()!);
+        Assert.Equal(OnnxContract.Files.Order(), Directory.GetFiles(outDir).Select(Path.GetFileName).Order()!);
         Assert.DoesNotContain(Directory.GetDirectories(scratch), d => Path.GetFileName(d).StartsWith('.'));
     }
 
@@ -62,7 +62,7 @@ public sealed class ExporterTests(TrainedModels models) : IDisposable
         foreach (var file in Directory.GetFiles(dir, "*", SearchOption.AllDirectories))
         {
             var relative = Path.GetRelativePath(dir, file);
-            if (relative.StartsWith(OnnxNames.OutputFolder + Path.DirectorySeparatorChar)) continue;
+            if (relative.StartsWith(OnnxContract.OutputFolder + Path.DirectorySeparatorChar)) continue;
             Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(target, relative))!);
             File.Copy(file, Path.Combine(target, relative));
         }

@@ -19,16 +19,16 @@ public sealed class GraphInterfaceTests(TrainedModels models)
         foreach (var level in new[] { GraphOptimizationLevel.ORT_DISABLE_ALL, GraphOptimizationLevel.ORT_ENABLE_ALL })
         {
             using var options = new SessionOptions { GraphOptimizationLevel = level };
-            using var encoder = new InferenceSession(Path.Combine(m.OnnxDir, OnnxNames.EncoderFile), options);
-            using var quantizer = new InferenceSession(Path.Combine(m.OnnxDir, OnnxNames.QuantizerFile), options);
-            using var decoder = new InferenceSession(Path.Combine(m.OnnxDir, OnnxNames.DecoderFile), options);
+            using var encoder = new InferenceSession(Path.Combine(m.OnnxDir, OnnxContract.EncoderFile), options);
+            using var quantizer = new InferenceSession(Path.Combine(m.OnnxDir, OnnxContract.QuantizerFile), options);
+            using var decoder = new InferenceSession(Path.Combine(m.OnnxDir, OnnxContract.DecoderFile), options);
 
-            AssertValues(encoder.InputMetadata, (OnnxNames.Image, typeof(float), new[] { c.Channels, c.Height, c.Width }));
-            AssertValues(encoder.OutputMetadata, (OnnxNames.ZE, typeof(float), new[] { h, w, d }));
-            AssertValues(quantizer.InputMetadata, (OnnxNames.ZE, typeof(float), new[] { h, w, d }));
-            AssertValues(quantizer.OutputMetadata, (OnnxNames.Codes, typeof(long), new[] { h, w }), (OnnxNames.ZQ, typeof(float), new[] { h, w, d }));
-            AssertValues(decoder.InputMetadata, (OnnxNames.Codes, typeof(long), new[] { h, w }));
-            AssertValues(decoder.OutputMetadata, (OnnxNames.Reconstruction, typeof(float), new[] { c.Channels, c.Height, c.Width }));
+            AssertValues(encoder.InputMetadata, (OnnxContract.Image, typeof(float), new[] { c.Channels, c.Height, c.Width }));
+            AssertValues(encoder.OutputMetadata, (OnnxContract.ZE, typeof(float), new[] { h, w, d }));
+            AssertValues(quantizer.InputMetadata, (OnnxContract.ZE, typeof(float), new[] { h, w, d }));
+            AssertValues(quantizer.OutputMetadata, (OnnxContract.Codes, typeof(long), new[] { h, w }), (OnnxContract.ZQ, typeof(float), new[] { h, w, d }));
+            AssertValues(decoder.InputMetadata, (OnnxContract.Codes, typeof(long), new[] { h, w }));
+            AssertValues(decoder.OutputMetadata, (OnnxContract.Reconstruction, typeof(float), new[] { c.Channels, c.Height, c.Width }));
         }
     }
 
@@ -41,7 +41,7 @@ public sealed class GraphInterfaceTests(TrainedModels models)
             var meta = actual[name];
             Assert.Equal(type, meta.ElementType);
             Assert.Equal(new[] { -1 }.Concat(dims), meta.Dimensions);
-            Assert.Equal(OnnxNames.Batch, meta.SymbolicDimensions[0]);
+            Assert.Equal(OnnxContract.Batch, meta.SymbolicDimensions[0]);
         }
     }
 
@@ -50,7 +50,7 @@ public sealed class GraphInterfaceTests(TrainedModels models)
     {
         var m = models[name];
         var parameters = m.Model.named_parameters().ToDictionary(p => p.name, p => p.parameter);
-        foreach (var file in OnnxNames.Files)
+        foreach (var file in OnnxContract.Files)
         {
             var proto = ModelProto.Parser.ParseFrom(File.ReadAllBytes(Path.Combine(m.OnnxDir, file)));
             Assert.Equal(8, proto.IrVersion);
@@ -77,7 +77,7 @@ public sealed class GraphInterfaceTests(TrainedModels models)
             }
         }
         // Between them the graphs carry every parameter of the model.
-        var exported = OnnxNames.Files
+        var exported = OnnxContract.Files
             .SelectMany(f => ModelProto.Parser.ParseFrom(File.ReadAllBytes(Path.Combine(m.OnnxDir, f))).Graph.Initializer)
             .Select(t => t.Name).ToHashSet();
         Assert.Subset(exported, parameters.Keys.ToHashSet());
@@ -86,7 +86,7 @@ public sealed class GraphInterfaceTests(TrainedModels models)
     [Fact]
     public void Quantizer_uses_the_matrix_product_form_not_pairwise_differences()
     {
-        var proto = ModelProto.Parser.ParseFrom(File.ReadAllBytes(Path.Combine(models["patch-gray"].OnnxDir, OnnxNames.QuantizerFile)));
+        var proto = ModelProto.Parser.ParseFrom(File.ReadAllBytes(Path.Combine(models["patch-gray"].OnnxDir, OnnxContract.QuantizerFile)));
         var ops = proto.Graph.Node.Select(n => n.OpType).ToList();
         Assert.Contains("MatMul", ops);
         Assert.Contains("ArgMin", ops);

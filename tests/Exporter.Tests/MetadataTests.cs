@@ -13,7 +13,7 @@ public sealed class MetadataTests(TrainedModels models)
     {
         var m = models[name];
         var saved = Checkpoint.ReadInfo(Path.Combine(m.TrainingDir, Checkpoint.BestFolder));
-        foreach (var file in OnnxNames.Files)
+        foreach (var file in OnnxContract.Files)
         {
             var path = Path.Combine(m.OnnxDir, file);
             var info = OnnxModelInfo.Read(path);
@@ -31,17 +31,17 @@ public sealed class MetadataTests(TrainedModels models)
     {
         var m = models[name];
         var c = m.Model.Config;
-        using var session = new InferenceSession(Path.Combine(m.OnnxDir, OnnxNames.DecoderFile));
+        using var session = new InferenceSession(Path.Combine(m.OnnxDir, OnnxContract.DecoderFile));
         var map = session.ModelMetadata.CustomMetadataMap;
         // The consumer parses the same JSON with the same code, without TorchSharp.
-        Assert.Equal(c, CheckpointInfo.FromJson(map[OnnxNames.MetadataKey], "decoder.onnx").Model);
-        Assert.Equal(c.Arch, map[OnnxNames.ArchKey]);
-        Assert.Equal(c.Channels.ToString(), map[OnnxNames.ChannelsKey]);
-        Assert.Equal(c.Height.ToString(), map[OnnxNames.HeightKey]);
-        Assert.Equal(c.Width.ToString(), map[OnnxNames.WidthKey]);
-        Assert.Equal(c.PatchSize.ToString(), map[OnnxNames.PatchSizeKey]);
-        Assert.Equal(c.HiddenSize.ToString(), map[OnnxNames.HiddenSizeKey]);
-        Assert.Equal(c.CodebookSize.ToString(), map[OnnxNames.CodebookSizeKey]);
+        Assert.Equal(c, CheckpointInfo.FromJson(map[OnnxContract.MetadataKey], "decoder.onnx").Model);
+        Assert.Equal(KebabCase.Name(c.Arch), map[OnnxContract.ArchKey]);
+        Assert.Equal(c.Channels.ToString(), map[OnnxContract.ChannelsKey]);
+        Assert.Equal(c.Height.ToString(), map[OnnxContract.HeightKey]);
+        Assert.Equal(c.Width.ToString(), map[OnnxContract.WidthKey]);
+        Assert.Equal(c.PatchSize.ToString(), map[OnnxContract.PatchSizeKey]);
+        Assert.Equal(c.HiddenSize.ToString(), map[OnnxContract.HiddenSizeKey]);
+        Assert.Equal(c.CodebookSize.ToString(), map[OnnxContract.CodebookSizeKey]);
         Assert.Equal("VqVaeMl", session.ModelMetadata.ProducerName);
     }
 

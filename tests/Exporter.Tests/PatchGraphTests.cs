@@ -17,7 +17,7 @@ public sealed class PatchGraphTests(TrainedModels models)
     public void Patch_graphs_use_matrix_products_and_still_match_torch(string name)
     {
         var m = models[name];
-        foreach (var file in new[] { OnnxNames.EncoderFile, OnnxNames.DecoderFile })
+        foreach (var file in new[] { OnnxContract.EncoderFile, OnnxContract.DecoderFile })
         {
             var ops = OpTypes(m.OnnxDir, file);
             Assert.DoesNotContain("Conv", ops);
@@ -37,8 +37,8 @@ public sealed class PatchGraphTests(TrainedModels models)
     public void Conv_model_keeps_its_convolutions()
     {
         var dir = models["conv-gray"].OnnxDir;
-        Assert.Contains("Conv", OpTypes(dir, OnnxNames.EncoderFile));
-        Assert.Contains("ConvTranspose", OpTypes(dir, OnnxNames.DecoderFile));
+        Assert.Contains("Conv", OpTypes(dir, OnnxContract.EncoderFile));
+        Assert.Contains("ConvTranspose", OpTypes(dir, OnnxContract.DecoderFile));
     }
 
     static List<string> OpTypes(string dir, string file) =>

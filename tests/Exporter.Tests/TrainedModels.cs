@@ -28,20 +28,22 @@ public sealed class TrainedModels : IDisposable
     {
         var configs = new Dictionary<string, ModelConfig>
         {
-            ["patch-gray"] = new() { Arch = "patch", Channels = 1, Height = 28, Width = 28, PatchSize = 4, HiddenSize = 32, CodebookSize = 16 },
-            ["patch-rgb"] = new() { Arch = "patch", Channels = 3, Height = 8, Width = 8, PatchSize = 2, HiddenSize = 16, CodebookSize = 16, Ste = "seed" },
-            ["conv-gray"] = new() { Arch = "conv", Channels = 1, Height = 28, Width = 28, PatchSize = 4, HiddenSize = 32, CodebookSize = 16, ConvChannels = 16 },
-            ["conv-rgb"] = new() { Arch = "conv", Channels = 3, Height = 8, Width = 8, PatchSize = 2, HiddenSize = 16, CodebookSize = 16, ConvChannels = 8 },
+            ["patch-gray"] = new() { Arch = Arch.Patch, Channels = 1, Height = 28, Width = 28, PatchSize = 4, HiddenSize = 32, CodebookSize = 16 },
+            ["patch-rgb"] = new() { Arch = Arch.Patch, Channels = 3, Height = 8, Width = 8, PatchSize = 2, HiddenSize = 16, CodebookSize = 16 },
+            ["conv-gray"] = new() { Arch = Arch.Conv, Channels = 1, Height = 28, Width = 28, PatchSize = 4, HiddenSize = 32, CodebookSize = 16, ConvChannels = 16 },
+            ["conv-rgb"] = new() { Arch = Arch.Conv, Channels = 3, Height = 8, Width = 8, PatchSize = 2, HiddenSize = 16, CodebookSize = 16, ConvChannels = 8 },
         };
-        All = configs.ToDictionary(kv => kv.Key, kv => Train(kv.Key, kv.Value));
+        // One model trains its codebook through the decoder too, so both estimators are exported.
+        All = configs.ToDictionary(kv => kv.Key, kv => Train(kv.Key, kv.Value,
+            kv.Key == "patch-rgb" ? GradientEstimator.StraightThroughToCodebook : GradientEstimator.StraightThrough));
     }
 
     public TrainedModel this[string name] => All[name];
 
-    TrainedModel Train(string name, ModelConfig config, int seed = 7)
+    TrainedModel Train(string name, ModelConfig config, GradientEstimator estimator, int seed = 7)
     {
         torch.manual_seed(seed);
-        var model = new VqVaeModel(config);
+        var model = new VqVaeModel(config, estimator);
         SeedCodebook(model, Shapes(config, 32, seed * 1000 - 1));
         using var optimizer = optim.Adam(model.parameters(), lr: 3e-4);
         model.train();
@@ -50,7 +52,7 @@ public sealed class TrainedModels : IDisposable
             using var scope = NewDisposeScope();
             var x = Shapes(config, 32, seed * 1000 + step);
             var output = model.forward(x);
-            var loss = VqVaeLoss.Compute(output, x, config.Beta);
+            var loss = VqVaeLoss.Compute(output, x, beta: 0.25);
             optimizer.zero_grad();
             loss.Total.backward();
             optimizer.step();
@@ -79,7 +81,7 @@ public sealed class TrainedModels : IDisposable
 
     /// <summary>
     /// Sets the codes to encoder outputs of real images (a one-shot k-means-style start), so training
-    /// spreads the data over many codes instead of collapsing onto one as the seed's init tends to.
+    /// spreads the data over many codes instead of collapsing onto one as the reference post's init tends to.
     /// </summary>
     static void SeedCodebook(VqVaeModel model, Tensor images)
     {

@@ -43,7 +43,7 @@ public sealed class ExecutionProviderTests(TrainedModels models) : IDisposable
         var summary = Scoring.RunSummary.FromJson(File.ReadAllText(Path.Combine(output, "summary.json")));
         Assert.Equal(gpu.ExecutionProvider, summary.ExecutionProvider);
         Assert.Equal(c.Images.Count, summary.Scored);
-        if (gpu.ExecutionProvider == ExecutionProviderProbe.Cpu) Assert.Contains("CUDA could not start on GPU 0; running on CPU", run.Err);
+        if (gpu.ExecutionProvider == ExecutionProviderProbe.Cpu) Assert.Contains("CUDA was asked for on GPU 0 but", run.Err);
     }
 
     [Fact]
@@ -51,7 +51,7 @@ public sealed class ExecutionProviderTests(TrainedModels models) : IDisposable
     {
         var c = models.Gray;
         var model = VqVaeModelFolder.Open(c.OnnxFolder);
-        var cudaWorks = ExecutionProviderProbe.Probe(model.EncoderPath, 0, fallbackToCpu: true) == ExecutionProviderProbe.Cuda;
+        var cudaWorks = ExecutionProviderProbe.Choose(model.EncoderPath, 0, fallbackToCpu: true).IsCuda;
         var options = new VqVaePipelineOptions { GpuDeviceId = 0, FallbackToCpu = false };
         var output = Path.Combine(temp, "no-fallback");
         var run = Cli.Run("score", "--model", c.OnnxFolder, "--images", c.ImagesFolder, "--out", output, "--gpu", "0", "--no-cpu-fallback");
@@ -70,5 +70,24 @@ public sealed class ExecutionProviderTests(TrainedModels models) : IDisposable
             Assert.Contains("--no-cpu-fallback", line);
             Assert.False(Directory.Exists(output));
         }
+    }
+
+    [Fact]
+    public void Falling_back_to_cpu_says_why_in_one_line_and_keeps_the_native_log_behind_verbose()
+    {
+        var c = models.Gray;
+        if (ExecutionProviderProbe.Choose(VqVaeModelFolder.Open(c.OnnxFolder).DecoderPath, 0, fallbackToCpu: true).IsCuda) return; // a GPU machine: nothing falls back
+
+        var quiet = CliProcess.Run("score", "--model", c.OnnxFolder, "--images", c.ImagesFolder, "--out", Path.Combine(temp, "quiet"), "--gpu", "0");
+        Assert.Equal(0, quiet.ExitCode);
+        var line = Assert.Single(quiet.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("note: CUDA was asked for on GPU 0 but ", line);
+        Assert.EndsWith("; running on CPU", line);
+        Assert.DoesNotContain("onnxruntime", quiet.Out + quiet.Err, StringComparison.OrdinalIgnoreCase);
+
+        // The same run with --verbose shows ONNX Runtime's own log, so the quiet run's silence is not an accident of the test.
+        var verbose = CliProcess.Run("score", "--model", c.OnnxFolder, "--images", c.ImagesFolder, "--out", Path.Combine(temp, "verbose"), "--gpu", "0", "--verbose");
+        Assert.Equal(0, verbose.ExitCode);
+        if (!line.Contains("no CUDA provider")) Assert.Contains("onnxruntime", verbose.Out + verbose.Err, StringComparison.OrdinalIgnoreCase);
     }
 }

@@ -26,7 +26,7 @@ public sealed class ModelFolderTests(TrainedModels models) : IDisposable
     public void A_folder_missing_a_graph_is_refused_naming_the_file_and_the_cli_writes_nothing()
     {
         var folder = CopyGraphs(models.Gray.OnnxFolder, "missing");
-        File.Delete(Path.Combine(folder, VqVaeModelFolder.QuantizerFileName));
+        File.Delete(Path.Combine(folder, OnnxContract.QuantizerFile));
 
         var e = Assert.Throws<InvalidDataException>(() => VqVaeModelFolder.Open(folder));
         Assert.Contains("missing quantizer.onnx", e.Message);
@@ -44,7 +44,7 @@ public sealed class ModelFolderTests(TrainedModels models) : IDisposable
     {
         var other = Export(models.Gray.Config with { CodebookSize = 8 }, "k8");
         var folder = CopyGraphs(models.Gray.OnnxFolder, "mixed-k");
-        File.Copy(Path.Combine(other, VqVaeModelFolder.DecoderFileName), Path.Combine(folder, VqVaeModelFolder.DecoderFileName), overwrite: true);
+        File.Copy(Path.Combine(other, OnnxContract.DecoderFile), Path.Combine(folder, OnnxContract.DecoderFile), overwrite: true);
 
         var e = Assert.Throws<InvalidDataException>(() => VqVaeModelFolder.Open(folder));
         Assert.Contains("encoder.onnx and decoder.onnx", e.Message);
@@ -63,7 +63,7 @@ public sealed class ModelFolderTests(TrainedModels models) : IDisposable
     public void Graphs_with_different_channels_are_refused()
     {
         var folder = CopyGraphs(models.Gray.OnnxFolder, "mixed-channels");
-        File.Copy(Path.Combine(models.Rgb.OnnxFolder, VqVaeModelFolder.QuantizerFileName), Path.Combine(folder, VqVaeModelFolder.QuantizerFileName), overwrite: true);
+        File.Copy(Path.Combine(models.Rgb.OnnxFolder, OnnxContract.QuantizerFile), Path.Combine(folder, OnnxContract.QuantizerFile), overwrite: true);
         var e = Assert.Throws<InvalidDataException>(() => VqVaeModelFolder.Open(folder));
         Assert.Contains("encoder.onnx and quantizer.onnx", e.Message);
         Assert.Contains("channels 1 vs 3", e.Message);
@@ -77,7 +77,7 @@ public sealed class ModelFolderTests(TrainedModels models) : IDisposable
         Assert.Contains("no ONNX graphs", Assert.Throws<InvalidDataException>(() => VqVaeModelFolder.Open(empty)).Message);
 
         var folder = CopyGraphs(models.Gray.OnnxFolder, "garbage");
-        File.WriteAllText(Path.Combine(folder, VqVaeModelFolder.EncoderFileName), "not a protobuf");
+        File.WriteAllText(Path.Combine(folder, OnnxContract.EncoderFile), "not a protobuf");
         var e = Assert.Throws<InvalidDataException>(() => VqVaeModelFolder.Open(folder));
         Assert.Contains("encoder.onnx: not a readable ONNX graph", e.Message);
     }

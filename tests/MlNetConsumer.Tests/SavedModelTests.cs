@@ -48,7 +48,7 @@ public sealed class SavedModelTests(TrainedModels models) : IDisposable
         var zip = Path.Combine(temp, "gpu.zip");
         scoring.Save(zip);
         var loaded = VqVaeScoringModel.Load(new MLContext(seed: 0) { GpuDeviceId = 0, FallbackToCpu = true }, zip);
-        Assert.Equal(ExecutionProviderProbe.Probe(model.DecoderPath, 0, fallbackToCpu: true), loaded.ExecutionProvider);
+        Assert.Equal(ExecutionProviderProbe.Choose(model.DecoderPath, 0, fallbackToCpu: true).Provider, loaded.ExecutionProvider);
 
         var (before, after) = (scoring.CreateImageEngine<VqVaePrediction>(), loaded.CreateImageEngine<VqVaePrediction>());
         foreach (var relative in c.Images.Take(6))
@@ -65,7 +65,7 @@ public sealed class SavedModelTests(TrainedModels models) : IDisposable
         var full = VqVaeScoringModel.ForImages(new MLContext(seed: 0), VqVaeModelFolder.Open(c.OnnxFolder)).CreateImageEngine<VqVaePrediction>();
         var decoderOnly = Path.Combine(temp, $"{name}-decoder");
         Directory.CreateDirectory(decoderOnly);
-        File.Copy(Path.Combine(c.OnnxFolder, VqVaeModelFolder.DecoderFileName), Path.Combine(decoderOnly, VqVaeModelFolder.DecoderFileName));
+        File.Copy(Path.Combine(c.OnnxFolder, OnnxContract.DecoderFile), Path.Combine(decoderOnly, OnnxContract.DecoderFile));
         var model = VqVaeModelFolder.OpenDecoder(decoderOnly);
         Assert.False(model.HasEncoder);
         var decode = VqVaeScoringModel.ForCodes(new MLContext(seed: 0), model).CreateCodesEngine<VqVaeDecoded>();

@@ -41,7 +41,7 @@ public sealed class TrainedModels : IDisposable
 
         torch.manual_seed(seed);
         var model = new VqVaeModel(config);
-        // Codes start on encoder outputs (as k-means init would): from the seed's tiny uniform init a few
+        // Codes start on encoder outputs (as k-means init would): from the reference post's tiny uniform init a few
         // dozen steps often leave every patch on one code, and the parity tests want varied codes.
         using (var scope = NewDisposeScope())
         using (no_grad())
@@ -56,7 +56,7 @@ public sealed class TrainedModels : IDisposable
             {
                 using var scope = NewDisposeScope();
                 var x = tensor(data, [count, config.Channels, config.Height, config.Width]);
-                var loss = VqVaeLoss.Compute(model.forward(x), x, config.Beta);
+                var loss = VqVaeLoss.Compute(model.forward(x), x, beta: 0.25);
                 optimizer.zero_grad();
                 loss.Total.backward();
                 optimizer.step();

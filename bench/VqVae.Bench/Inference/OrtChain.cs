@@ -18,18 +18,18 @@ public sealed class OrtChain : IDisposable
     public OrtChain(string onnxFolder, int threads)
     {
         using var options = OrtSessions.Options(threads);
-        encoder = new InferenceSession(Path.Combine(onnxFolder, OnnxNames.EncoderFile), options);
-        quantizer = new InferenceSession(Path.Combine(onnxFolder, OnnxNames.QuantizerFile), options);
-        decoder = new InferenceSession(Path.Combine(onnxFolder, OnnxNames.DecoderFile), options);
+        encoder = new InferenceSession(Path.Combine(onnxFolder, OnnxContract.EncoderFile), options);
+        quantizer = new InferenceSession(Path.Combine(onnxFolder, OnnxContract.QuantizerFile), options);
+        decoder = new InferenceSession(Path.Combine(onnxFolder, OnnxContract.DecoderFile), options);
     }
 
     /// <summary>Scores images [count, C, H, W] held in <paramref name="pixels"/>.</summary>
     public void Run(Memory<float> pixels, int count, int channels, int height, int width)
     {
         using var image = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, pixels, [count, channels, height, width]);
-        using var ze = encoder.Run(run, [OnnxNames.Image], [image], [OnnxNames.ZE]);
-        using var codes = quantizer.Run(run, [OnnxNames.ZE], [ze[0]], [OnnxNames.Codes]);
-        using var reconstruction = decoder.Run(run, [OnnxNames.Codes], [codes[0]], [OnnxNames.Reconstruction]);
+        using var ze = encoder.Run(run, [OnnxContract.Image], [image], [OnnxContract.ZE]);
+        using var codes = quantizer.Run(run, [OnnxContract.ZE], [ze[0]], [OnnxContract.Codes]);
+        using var reconstruction = decoder.Run(run, [OnnxContract.Codes], [codes[0]], [OnnxContract.Reconstruction]);
     }
 
     /// <summary>Images/s of each repeat over all of <paramref name="images"/> in batches of <paramref name="batch"/> (one untimed pass first).</summary>

@@ -55,7 +55,7 @@ public static class TrainingVsPost
         var options = Presets.Get(preset) with
         {
             DataPath = args[1], Epochs = epochs, MaxStepsPerEpoch = steps,
-            Threads = int.Parse(args[4], CultureInfo.InvariantCulture), Device = "cpu",
+            Threads = int.Parse(args[4], CultureInfo.InvariantCulture), Device = ComputeDevice.Cpu,
         };
         var (trainSet, validationSet) = TrainingData.Load(options);
         using var train = TrainingData.ToTensor(trainSet);

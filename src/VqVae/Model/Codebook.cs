@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace VqVae.Model;
 
 /// <summary>
-/// The codebook: K vectors of width D (the seed's nn.Embedding), the nearest-code search, and the
+/// The codebook: K vectors of width D (the reference post's nn.Embedding), the nearest-code search, and the
 /// state for the EMA update and dead-code restarts (buffers, so they are saved with the weights).
 /// </summary>
 public sealed class Codebook : nn.Module
@@ -19,7 +19,7 @@ public sealed class Codebook : nn.Module
 
     public Codebook(int codebookSize, int hiddenSize) : base("codebook")
     {
-        // The seed's init: uniform(−1/K, 1/K).
+        // The reference post's init: uniform(−1/K, 1/K).
         weight = new Parameter(empty(codebookSize, hiddenSize));
         using (no_grad()) weight.uniform_(-1.0 / codebookSize, 1.0 / codebookSize);
         ema_cluster_size = ones(codebookSize);

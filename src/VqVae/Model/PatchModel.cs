@@ -5,8 +5,8 @@ using static TorchSharp.torch.nn;
 
 namespace VqVae.Model;
 
-// The seed's patch model: each p×p patch is encoded on its own (a ViT-style patch embedding without
-// position encoding) and decoded on its own. Names match the seed (cnn, relu, linear) so its
+// The reference post's patch model: each p×p patch is encoded on its own (a ViT-style patch embedding without
+// position encoding) and decoded on its own. Names match the post's (cnn, relu, linear) so its
 // state-dict keys read the same.
 
 /// <summary>Conv2d(kernel = stride = p) → ReLU → Linear, output NHWC [N, H/p, W/p, D].</summary>

@@ -3,7 +3,7 @@ using static TorchSharp.torch.nn;
 
 namespace VqVae.Model;
 
-/// <summary>The seed's loss terms, each an MSE; the stop-gradients (detach) are what make each term train its part.</summary>
+/// <summary>The reference post's loss terms, each an MSE; the stop-gradients (detach) are what make each term train its part.</summary>
 public sealed record VqVaeLoss(Tensor Total, Tensor Reconstruction, Tensor Vq, Tensor Commitment)
 {
     /// <param name="withVqTerm">false when the codebook is updated by EMA instead of by gradient.</param>

@@ -1,6 +1,7 @@
 using TorchSharp;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
+using VqVae.Checkpoints;
 
 namespace VqVae.Model;
 
@@ -8,7 +9,7 @@ namespace VqVae.Model;
 public sealed record VqVaeOutput(Tensor Reconstruction, Tensor ZE, Tensor ZQ, Tensor Codes);
 
 /// <summary>
-/// Encoder → nearest code → decoder, as in the seed's VQVAE. The encoder yields NHWC latents
+/// Encoder → nearest code → decoder, as in the reference post's VQVAE. The encoder yields NHWC latents
 /// [N, h, w, D]; the decoder takes NCHW latents and yields logits; the sigmoid is applied here.
 /// </summary>
 public sealed class VqVaeModel : Module<Tensor, VqVaeOutput>
@@ -18,17 +19,20 @@ public sealed class VqVaeModel : Module<Tensor, VqVaeOutput>
     public readonly Module<Tensor, Tensor> decoder;
 
     public ModelConfig Config { get; }
+    /// <summary>How training passes the decoder's gradient across the nearest-code step (inference never looks).</summary>
+    public GradientEstimator Estimator { get; }
 
-    public VqVaeModel(ModelConfig config) : base("VQVAE")
+    public VqVaeModel(ModelConfig config, GradientEstimator estimator = GradientEstimator.StraightThrough) : base("VQVAE")
     {
         config.Validate();
         Config = config;
+        Estimator = estimator;
         (encoder, decoder) = config.Arch switch
         {
-            "patch" => ((Module<Tensor, Tensor>)new PatchEncoder(config.Channels, config.HiddenSize, config.PatchSize),
-                        (Module<Tensor, Tensor>)new PatchDecoder(config.HiddenSize, config.Channels, config.PatchSize)),
-            "conv" => (new ConvEncoder(config), new ConvDecoder(config)),
-            _ => throw new ArgumentException($"unknown arch '{config.Arch}'"),
+            Arch.Patch => ((Module<Tensor, Tensor>)new PatchEncoder(config.Channels, config.HiddenSize, config.PatchSize),
+                           (Module<Tensor, Tensor>)new PatchDecoder(config.HiddenSize, config.Channels, config.PatchSize)),
+            Arch.Conv => (new ConvEncoder(config), new ConvDecoder(config)),
+            _ => throw new ArgumentOutOfRangeException(nameof(config), config.Arch, "unknown architecture"),
         };
         codebook = new Codebook(config.CodebookSize, config.HiddenSize);
         RegisterComponents();
@@ -56,8 +60,8 @@ public sealed class VqVaeModel : Module<Tensor, VqVaeOutput>
         var ze = Encode(x);
         var (codes, zq) = Quantize(ze);
         // Straight-through estimator: the decoder sees z_q's values, the encoder gets the decoder's gradient.
-        var decoderInput = Config.Ste == "seed"
-            ? zq + (ze - ze.detach())          // the seed post's variant: the codebook also learns through the decoder
+        var decoderInput = Estimator == GradientEstimator.StraightThroughToCodebook
+            ? zq + (ze - ze.detach())          // the codebook also learns through the decoder
             : ze + (zq - ze).detach();         // the paper's: the codebook learns only from the VQ loss
         return new VqVaeOutput(Decode(decoderInput), ze, zq, codes);
     }

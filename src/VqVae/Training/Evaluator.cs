@@ -4,10 +4,10 @@ using static TorchSharp.torch;
 
 namespace VqVae.Training;
 
-/// <summary>Validation figures: losses as the seed logs them, plus PSNR and codebook usage.</summary>
+/// <summary>Validation figures: losses as the reference post logs them, plus PSNR and codebook usage.</summary>
 public static class Evaluator
 {
-    public static EpochMetrics Evaluate(VqVaeModel model, Tensor images, int batchSize)
+    public static EpochMetrics Evaluate(VqVaeModel model, CodebookTraining codebook, Tensor images, int batchSize)
     {
         bool wasTraining = model.training;
         model.eval();
@@ -25,7 +25,7 @@ public static class Evaluator
                 long count = Math.Min(batchSize, n - start);
                 var x = images.narrow(0, start, count);
                 var output = model.forward(x);
-                var terms = VqVaeLoss.Compute(output, x, model.Config.Beta, model.Config.CodebookUpdate == "loss");
+                var terms = VqVaeLoss.Compute(output, x, codebook.Beta, codebook.Update == CodebookUpdate.Loss);
                 // Weighted by batch size so a short last batch counts for what it holds.
                 loss += terms.Total * count;
                 mse += terms.Reconstruction * count;

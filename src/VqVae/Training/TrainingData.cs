@@ -6,7 +6,7 @@ namespace VqVae.Training;
 /// <summary>
 /// Turns a data path into train and validation tensors [N, C, H, W]: a folder of MNIST IDX files
 /// keeps its own train/t10k split; any image folder is split at random (fixed seed) by the
-/// validation fraction, as the seed does for Pokémon.
+/// validation fraction, as the reference post does for Pokémon.
 /// </summary>
 public static class TrainingData
 {

@@ -15,7 +15,7 @@ public interface ITrainingObserver
 }
 
 /// <summary>
-/// The seed's training loop: Adam on recon + VQ + β·commitment, validation after each epoch, the best
+/// The reference post's training loop: Adam on recon + VQ + β·commitment, validation after each epoch, the best
 /// checkpoint chosen by validation reconstruction MSE. Data sit on the device as one tensor and are
 /// sliced per batch; losses are summed on the device and read once per epoch (no host sync per step).
 /// </summary>
@@ -41,13 +41,13 @@ public sealed class TrainingLoop
         device = DeviceChoice.Resolve(options.Device);
         if (options.Threads > 0) set_num_threads(options.Threads);
         manual_seed(options.Seed);
-        Model = new VqVaeModel(options.Model);
+        Model = new VqVaeModel(options.Model, options.Codebook.Estimator);
         Model.to(device);
         train = trainImages.to(device);
         validation = validationImages.to(device);
         if (Model.decoder is ConvDecoder convDecoder) convDecoder.InitialiseOutputBias(train.mean(new long[] { 0, 2, 3 }));
         // With EMA updates the codebook is not a gradient-trained parameter.
-        if (options.Model.CodebookUpdate == "ema") Model.codebook.weight.requires_grad = false;
+        if (options.Codebook.Update == CodebookUpdate.Ema) Model.codebook.weight.requires_grad = false;
         Optimizer = optim.Adam(Model.parameters().Where(p => p.requires_grad), lr: options.LearningRate);
     }
 
@@ -65,13 +65,13 @@ public sealed class TrainingLoop
     {
         Directory.CreateDirectory(outDir);
         observer?.Started(options, device, train.shape[0], validation.shape[0], StepsPerEpoch);
-        if (CompletedEpochs == 0 && options.Model.KmeansInit) InitialiseCodebookWithKmeans();
+        if (CompletedEpochs == 0 && options.Codebook.KmeansInit) InitialiseCodebookWithKmeans();
         for (int epoch = CompletedEpochs + 1; epoch <= options.Epochs; epoch++)
         {
             var clock = Stopwatch.StartNew();
             var (trainLoss, restarted, images) = TrainEpoch(epoch, observer);
             double trainSeconds = clock.Elapsed.TotalSeconds;
-            var metrics = Evaluator.Evaluate(Model, validation, Math.Max(options.BatchSize, 256)) with
+            var metrics = Evaluator.Evaluate(Model, options.Codebook, validation, Math.Max(options.BatchSize, 256)) with
             {
                 Epoch = epoch,
                 TrainLoss = trainLoss,
@@ -118,7 +118,7 @@ public sealed class TrainingLoop
             long count = Math.Min(options.BatchSize, train.shape[0] - start);
             var x = train.index_select(0, order.narrow(0, start, count));
             var output = Model.forward(x);
-            var loss = VqVaeLoss.Compute(output, x, options.Model.Beta, withVqTerm: options.Model.CodebookUpdate == "loss");
+            var loss = VqVaeLoss.Compute(output, x, options.Codebook.Beta, withVqTerm: options.Codebook.Update == CodebookUpdate.Loss);
             Optimizer.zero_grad();
             loss.Total.backward();
             Optimizer.step();
@@ -130,13 +130,13 @@ public sealed class TrainingLoop
         return (lossSum.item<float>() / steps, restarted, images);
     }
 
-    /// <summary>The optional codebook rules of issue 6: EMA updates and dead-code restarts.</summary>
+    /// <summary>The optional codebook rules: EMA updates and dead-code restarts.</summary>
     int UpdateCodebook(VqVaeOutput output, Generator generator)
     {
-        var config = options.Model;
-        if (config.CodebookUpdate != "ema" && config.DeadCodeThreshold <= 0) return 0;
-        var z = output.ZE.detach().reshape(-1, config.HiddenSize);
-        if (config.CodebookUpdate == "ema") Model.codebook.EmaUpdate(z, output.Codes, config.EmaDecay);
+        var config = options.Codebook;
+        if (config.Update != CodebookUpdate.Ema && config.DeadCodeThreshold <= 0) return 0;
+        var z = output.ZE.detach().reshape(-1, options.Model.HiddenSize);
+        if (config.Update == CodebookUpdate.Ema) Model.codebook.EmaUpdate(z, output.Codes, config.EmaDecay);
         return config.DeadCodeThreshold > 0
             ? Model.codebook.RestartDeadCodes(z, output.Codes, config.DeadCodeThreshold, config.EmaDecay, generator)
             : 0;
@@ -160,9 +160,9 @@ public sealed class TrainingLoop
         Metrics = metrics,
         Training = new TrainingSettings
         {
-            Preset = options.Preset, DataPath = options.DataPath, Epochs = options.Epochs, BatchSize = options.BatchSize,
+            Preset = options.Preset, Dataset = options.Dataset, DataPath = options.DataPath, Epochs = options.Epochs, BatchSize = options.BatchSize,
             LearningRate = options.LearningRate, Seed = options.Seed, ValidationFraction = options.ValidationFraction,
-            Device = device.type.ToString().ToLowerInvariant(), Threads = get_num_threads(),
+            Codebook = options.Codebook, Device = DeviceChoice.Of(device), Threads = get_num_threads(),
         },
     };
 

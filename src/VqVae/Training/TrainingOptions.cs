@@ -1,10 +1,15 @@
+using VqVae.Checkpoints;
+
 namespace VqVae.Training;
 
-/// <summary>One training run: the model to build and how to train it. Presets fill these from the seed.</summary>
+/// <summary>One training run: the model to build and how to train it. Presets fill these from the reference post's recipes.</summary>
 public sealed record TrainingOptions
 {
     public ModelConfig Model { get; init; } = new();
+    public CodebookTraining Codebook { get; init; } = new();
     public string Preset { get; init; } = "";
+    /// <summary>Which data set this is (mnist, pokemon, or the folder's name), for reports.</summary>
+    public string Dataset { get; init; } = "";
     public string DataPath { get; init; } = "";
     public int Epochs { get; init; } = 10;
     public int BatchSize { get; init; } = 256;
@@ -12,7 +17,7 @@ public sealed record TrainingOptions
     public int Seed { get; init; } = 42;
     /// <summary>Share of an image folder held out for validation (MNIST IDX files bring their own split).</summary>
     public double ValidationFraction { get; init; } = 0.2;
-    public string Device { get; init; } = "auto";
+    public ComputeDevice Device { get; init; } = ComputeDevice.Auto;
     /// <summary>libtorch intra-op threads; 0 keeps libtorch's default (one per core).</summary>
     public int Threads { get; init; }
     /// <summary>Stops an epoch early after this many steps (tests and benchmarks); 0 = the whole set.</summary>

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 
 namespace VqVae.Training;
 
-/// <summary>The seed's three pictures: learning curve, reconstruction grid, and every code decoded alone.</summary>
+/// <summary>The reference post's three pictures: learning curve, reconstruction grid, and every code decoded alone.</summary>
 public static class TrainingPictures
 {
     public const string LearningCurveFile = "learning-curve.png";

@@ -27,7 +27,7 @@ public class TrainCliTests
             Assert.True(File.Exists(Path.Combine(dir.Path, file)), $"missing {file}");
         var info = Checkpoint.ReadInfo(Path.Combine(dir.Path, "best"));
         Assert.Equal(16, info.Model.HiddenSize);
-        Assert.Equal("mnist", info.Model.Dataset);
+        Assert.Equal("mnist", info.Training?.Dataset);
         Assert.Equal(1, info.Epoch);
         Assert.NotNull(info.Metrics);
     }

@@ -1,3 +1,4 @@
+using VqVae.Checkpoints;
 using VqVae.Model;
 using VqVae.Training;
 using static TorchSharp.torch;
@@ -29,8 +30,9 @@ public class CodebookOptionTests
         var train = rand(64, 1, 28, 28);
         var options = new TrainingOptions
         {
-            Epochs = 1, BatchSize = 32, Device = "cpu", Seed = 3,
-            Model = new ModelConfig { HiddenSize = 16, CodebookSize = 8, CodebookUpdate = "ema" },
+            Epochs = 1, BatchSize = 32, Device = ComputeDevice.Cpu, Seed = 3,
+            Model = new ModelConfig { HiddenSize = 16, CodebookSize = 8 },
+            Codebook = new CodebookTraining { Update = CodebookUpdate.Ema },
         };
         var loop = new TrainingLoop(options, train, train);
         Assert.False(loop.Model.codebook.weight.requires_grad);
@@ -77,8 +79,9 @@ public class CodebookOptionTests
         var images = rand(128, 1, 28, 28);
         TrainingLoop Loop(bool kmeans) => new(new TrainingOptions
         {
-            Epochs = 0, BatchSize = 64, Device = "cpu", Seed = 4, KmeansBatches = 2,
-            Model = new ModelConfig { HiddenSize = 16, CodebookSize = 16, KmeansInit = kmeans },
+            Epochs = 0, BatchSize = 64, Device = ComputeDevice.Cpu, Seed = 4, KmeansBatches = 2,
+            Model = new ModelConfig { HiddenSize = 16, CodebookSize = 16 },
+            Codebook = new CodebookTraining { KmeansInit = kmeans },
         }, images, images);
         using var dir = new TempFolder();
         var plain = Loop(false);

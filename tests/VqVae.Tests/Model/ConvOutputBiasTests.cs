@@ -1,3 +1,4 @@
+using VqVae.Checkpoints;
 using VqVae.Model;
 using VqVae.Training;
 using static TorchSharp.torch;
@@ -12,10 +13,10 @@ public class ConvOutputBiasTests
 {
     static TrainingLoop ConvLoop(Tensor images, int channels) => new(new TrainingOptions
     {
-        Epochs = 0, BatchSize = 16, Device = "cpu", Seed = 5,
+        Epochs = 0, BatchSize = 16, Device = ComputeDevice.Cpu, Seed = 5,
         Model = new ModelConfig
         {
-            Arch = "conv", Channels = channels, Height = 8, Width = 8, PatchSize = 2,
+            Arch = Arch.Conv, Channels = channels, Height = 8, Width = 8, PatchSize = 2,
             HiddenSize = 8, CodebookSize = 8, ConvChannels = 8,
         },
     }, images, images);

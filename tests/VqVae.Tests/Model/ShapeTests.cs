@@ -48,7 +48,7 @@ public class ShapeTests
     public void Conv_model_has_the_same_interface_shapes()
     {
         using var scope = NewDisposeScope();
-        var model = new VqVaeModel(new ModelConfig { Arch = "conv", Channels = 3, Height = 40, Width = 40, PatchSize = 4, HiddenSize = 16, CodebookSize = 8, ConvChannels = 8 });
+        var model = new VqVaeModel(new ModelConfig { Arch = Arch.Conv, Channels = 3, Height = 40, Width = 40, PatchSize = 4, HiddenSize = 16, CodebookSize = 8, ConvChannels = 8 });
         var x = rand(2, 3, 40, 40);
         var output = model.forward(x);
         Assert.Equal(new long[] { 2, 10, 10, 16 }, output.ZE.shape);

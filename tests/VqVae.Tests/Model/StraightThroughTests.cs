@@ -1,3 +1,4 @@
+using VqVae.Checkpoints;
 using VqVae.Model;
 using static TorchSharp.torch;
 
@@ -9,10 +10,10 @@ namespace VqVae.Tests.Model;
 /// </summary>
 public class StraightThroughTests
 {
-    static (Tensor FromReconstruction, Tensor FromVqLoss, Tensor EncoderGrad) CodebookGradients(string ste)
+    static (Tensor FromReconstruction, Tensor FromVqLoss, Tensor EncoderGrad) CodebookGradients(GradientEstimator estimator)
     {
         manual_seed(5);
-        var model = new VqVaeModel(new ModelConfig { HiddenSize = 16, CodebookSize = 8, Ste = ste });
+        var model = new VqVaeModel(new ModelConfig { HiddenSize = 16, CodebookSize = 8 }, estimator);
         var x = rand(4, 1, 28, 28);
 
         var output = model.forward(x);
@@ -30,30 +31,30 @@ public class StraightThroughTests
     static Tensor functional_mse(Tensor a, Tensor b) => nn.functional.mse_loss(a, b);
 
     [Fact]
-    public void Classic_ste_trains_the_codebook_only_through_the_vq_loss()
+    public void Straight_through_trains_the_codebook_only_through_the_vq_loss()
     {
-        var (fromRecon, fromVq, encoderGrad) = CodebookGradients("classic");
+        var (fromRecon, fromVq, encoderGrad) = CodebookGradients(GradientEstimator.StraightThrough);
         Assert.Equal(0f, fromRecon.abs().sum().item<float>());
         Assert.True(fromVq.abs().sum().item<float>() > 0);
         Assert.True(encoderGrad.abs().sum().item<float>() > 0, "the decoder's gradient must reach the encoder");
     }
 
     [Fact]
-    public void Seed_ste_also_trains_the_codebook_through_the_decoder()
+    public void Straight_through_to_codebook_also_trains_the_codebook_through_the_decoder()
     {
-        var (fromRecon, fromVq, encoderGrad) = CodebookGradients("seed");
+        var (fromRecon, fromVq, encoderGrad) = CodebookGradients(GradientEstimator.StraightThroughToCodebook);
         Assert.True(fromRecon.abs().sum().item<float>() > 0);
         Assert.True(fromVq.abs().sum().item<float>() > 0);
         Assert.True(encoderGrad.abs().sum().item<float>() > 0, "the decoder's gradient must reach the encoder");
     }
 
     [Theory]
-    [InlineData("classic")]
-    [InlineData("seed")]
-    public void Both_variants_feed_the_decoder_the_quantized_values(string ste)
+    [InlineData(GradientEstimator.StraightThrough)]
+    [InlineData(GradientEstimator.StraightThroughToCodebook)]
+    public void Both_variants_feed_the_decoder_the_quantized_values(GradientEstimator estimator)
     {
         manual_seed(6);
-        var model = new VqVaeModel(new ModelConfig { HiddenSize = 16, CodebookSize = 8, Ste = ste });
+        var model = new VqVaeModel(new ModelConfig { HiddenSize = 16, CodebookSize = 8 }, estimator);
         var x = rand(3, 1, 28, 28);
         using var _ = no_grad();
         var output = model.forward(x);

@@ -17,7 +17,7 @@ public class TrainingLoopTests
 
     static TrainingOptions Small(int epochs, int seed = 1) => Presets.Get("mnist") with
     {
-        Epochs = epochs, BatchSize = 64, LearningRate = 1e-3, Seed = seed, Device = "cpu",
+        Epochs = epochs, BatchSize = 64, LearningRate = 1e-3, Seed = seed, Device = ComputeDevice.Cpu,
         Model = Presets.Get("mnist").Model with { HiddenSize = 64, CodebookSize = 32 },
     };
 
@@ -26,7 +26,7 @@ public class TrainingLoopTests
     {
         var (train, validation) = SmallMnist();
         var loop = new TrainingLoop(Small(epochs: 4), train, validation); // 4 × 8 = 32 steps
-        var before = Evaluator.Evaluate(loop.Model, validation, 256);
+        var before = Evaluator.Evaluate(loop.Model, new CodebookTraining(), validation, 256);
         using var dir = new TempFolder();
         var history = loop.Run(dir.Path);
         Assert.True(history[^1].ValidationMse < 0.85 * before.ValidationMse,

@@ -1,0 +1,111 @@
+using System.Globalization;
+using Onnx;
+using TorchSharp;
+using VqVae.Checkpoints;
+using VqVae.Exporter.Onnx;
+using VqVae.Model;
+using static TorchSharp.torch;
+using DataType = Onnx.TensorProto.Types.DataType;
+
+namespace VqVae.Exporter.Graphs;
+
+/// <summary>
+/// Builds the three graphs of a VQ-VAE. The architecture-specific part is only the encoder and decoder
+/// bodies (<see cref="EncoderBody"/>, <see cref="DecoderBody"/>); inputs, outputs, the quantizer, the
+/// codebook lookup and the metadata are shared, so every architecture exports the same interface.
+/// </summary>
+public static class VqVaeGraphs
+{
+    public static ModelProto Encoder(VqVaeModel model, CheckpointInfo info)
+    {
+        var c = model.Config;
+        var g = new OnnxGraphBuilder("vqvae_encoder", "VQ-VAE encoder: image → continuous latent z_e (before quantization).");
+        var m = new ModuleOnnxMapper(g, model);
+        g.AddInput(OnnxContract.Image, DataType.Float, ImageDims(c), $"float32 [N, {c.Channels}, {c.Height}, {c.Width}] pixels in 0..1, NCHW.");
+        EncoderBody(m, model.encoder, c, OnnxContract.Image, OnnxContract.ZE);
+        g.AddOutput(OnnxContract.ZE, DataType.Float, LatentDims(c, c.HiddenSize), $"float32 [N, {c.LatentHeight}, {c.LatentWidth}, {c.HiddenSize}] encoder output, NHWC.");
+        return Finish(g, info);
+    }
+
+    /// <summary>Nearest code by squared L2, written ‖z‖² − 2·z·Eᵀ + ‖E‖² (one MatMul, as Codebook.Distances), then the lookup.</summary>
+    public static ModelProto Quantizer(VqVaeModel model, CheckpointInfo info)
+    {
+        var c = model.Config;
+        var g = new OnnxGraphBuilder("vqvae_quantizer", "VQ-VAE quantizer: z_e → index of the nearest codebook vector (squared L2) and that vector.");
+        var m = new ModuleOnnxMapper(g, model);
+        g.AddInput(OnnxContract.ZE, DataType.Float, LatentDims(c, c.HiddenSize), $"float32 [N, {c.LatentHeight}, {c.LatentWidth}, {c.HiddenSize}] encoder output, NHWC.");
+
+        var codebook = m.Parameter(model.codebook, "weight", model.codebook.weight);
+        var flatShape = g.AddInitializer("quantizer.flat_shape", new long[] { -1, c.HiddenSize }, new long[] { 2 });
+        var z = g.AddNode("Reshape", new[] { OnnxContract.ZE, flatShape }, "quantizer.z");
+        var zSquared = g.AddNode("ReduceSumSquare", new[] { z }, "quantizer.z_sq", Attr.Ints("axes", 1), Attr.Int("keepdims", 1));
+        var codebookT = g.AddNode("Transpose", new[] { codebook }, $"{codebook}.T", Attr.Ints("perm", 1, 0));
+        var dot = g.AddNode("MatMul", new[] { z, codebookT }, "quantizer.z_dot_e");
+        var two = g.AddInitializer("quantizer.two", new[] { 2f }, Array.Empty<long>());
+        var twoDot = g.AddNode("Mul", new[] { dot, two }, "quantizer.two_z_dot_e");
+        var eSquared = g.AddNode("ReduceSumSquare", new[] { codebook }, $"{codebook}.sq", Attr.Ints("axes", 1), Attr.Int("keepdims", 0));
+        var partial = g.AddNode("Sub", new[] { zSquared, twoDot }, "quantizer.partial");
+        var distances = g.AddNode("Add", new[] { partial, eSquared }, "quantizer.distances");
+        // select_last_index = 0: the first of equal distances wins, as in torch.argmin.
+        var flatCodes = g.AddNode("ArgMin", new[] { distances }, "quantizer.flat_codes",
+            Attr.Int("axis", 1), Attr.Int("keepdims", 0), Attr.Int("select_last_index", 0));
+        var codesShape = g.AddNode("Shape", new[] { OnnxContract.ZE }, "quantizer.codes_shape", Attr.Int("start", 0), Attr.Int("end", 3));
+        g.AddNode("Reshape", new[] { flatCodes, codesShape }, OnnxContract.Codes);
+        m.Embedding(model.codebook, model.codebook.weight, OnnxContract.Codes, OnnxContract.ZQ);
+
+        g.AddOutput(OnnxContract.Codes, DataType.Int64, LatentDims(c, null), $"int64 [N, {c.LatentHeight}, {c.LatentWidth}] index of the nearest of {c.CodebookSize} codebook vectors.");
+        g.AddOutput(OnnxContract.ZQ, DataType.Float, LatentDims(c, c.HiddenSize), $"float32 [N, {c.LatentHeight}, {c.LatentWidth}, {c.HiddenSize}] the chosen codebook vectors, NHWC.");
+        return Finish(g, info);
+    }
+
+    /// <summary>Codes alone rebuild an image: the codebook lookup is inside the graph.</summary>
+    public static ModelProto Decoder(VqVaeModel model, CheckpointInfo info)
+    {
+        var c = model.Config;
+        var g = new OnnxGraphBuilder("vqvae_decoder", "VQ-VAE decoder: code indices → codebook vectors → reconstructed image.");
+        var m = new ModuleOnnxMapper(g, model);
+        g.AddInput(OnnxContract.Codes, DataType.Int64, LatentDims(c, null), $"int64 [N, {c.LatentHeight}, {c.LatentWidth}] codebook indices in 0..{c.CodebookSize - 1}.");
+        var latent = m.Embedding(model.codebook, model.codebook.weight, OnnxContract.Codes, "decoder.z_q");   // NHWC
+        var logits = DecoderBody(m, model.decoder, c, latent);
+        m.Sigmoid(logits, OnnxContract.Reconstruction);
+        g.AddOutput(OnnxContract.Reconstruction, DataType.Float, ImageDims(c), $"float32 [N, {c.Channels}, {c.Height}, {c.Width}] reconstructed pixels in 0..1, NCHW.");
+        return Finish(g, info);
+    }
+
+    /// <summary>The architecture switch: a new encoder kind adds one case here and one graph file.</summary>
+    public static string EncoderBody(ModuleOnnxMapper m, nn.Module<Tensor, Tensor> encoder, ModelConfig config, string image, string output) => encoder switch
+    {
+        PatchEncoder patch => PatchModelGraph.Encoder(m, patch, config, image, output),
+        ConvEncoder conv => ConvModelGraph.Encoder(m, conv, image, output),
+        _ => throw new NotSupportedException($"no ONNX mapping for encoder {encoder.GetType().Name}"),
+    };
+
+    /// <param name="latentNhwc">the codebook vectors [N, h, w, D]; each body takes the layout it needs from there.</param>
+    public static string DecoderBody(ModuleOnnxMapper m, nn.Module<Tensor, Tensor> decoder, ModelConfig config, string latentNhwc) => decoder switch
+    {
+        PatchDecoder patch => PatchModelGraph.Decoder(m, patch, config, latentNhwc),
+        ConvDecoder conv => ConvModelGraph.Decoder(m, conv, latentNhwc),
+        _ => throw new NotSupportedException($"no ONNX mapping for decoder {decoder.GetType().Name}"),
+    };
+
+    static Dim[] ImageDims(ModelConfig c) => new Dim[] { Dim.Symbolic(OnnxContract.Batch), c.Channels, c.Height, c.Width };
+
+    static Dim[] LatentDims(ModelConfig c, int? depth) => depth is int d
+        ? new Dim[] { Dim.Symbolic(OnnxContract.Batch), c.LatentHeight, c.LatentWidth, d }
+        : new Dim[] { Dim.Symbolic(OnnxContract.Batch), c.LatentHeight, c.LatentWidth };
+
+    static ModelProto Finish(OnnxGraphBuilder g, CheckpointInfo info)
+    {
+        var c = info.Model;
+        // The whole configuration as JSON for consumers that read it, plus single keys for quick look-ups.
+        g.AddMetadata(OnnxContract.MetadataKey, info.ToJson());
+        g.AddMetadata(OnnxContract.ArchKey, KebabCase.Name(c.Arch));
+        g.AddMetadata(OnnxContract.ChannelsKey, c.Channels.ToString(CultureInfo.InvariantCulture));
+        g.AddMetadata(OnnxContract.HeightKey, c.Height.ToString(CultureInfo.InvariantCulture));
+        g.AddMetadata(OnnxContract.WidthKey, c.Width.ToString(CultureInfo.InvariantCulture));
+        g.AddMetadata(OnnxContract.PatchSizeKey, c.PatchSize.ToString(CultureInfo.InvariantCulture));
+        g.AddMetadata(OnnxContract.HiddenSizeKey, c.HiddenSize.ToString(CultureInfo.InvariantCulture));
+        g.AddMetadata(OnnxContract.CodebookSizeKey, c.CodebookSize.ToString(CultureInfo.InvariantCulture));
+        return g.Build("VqVaeMl", typeof(VqVaeGraphs).Assembly.GetName().Version?.ToString(3) ?? "0.0.0");
+    }
+}

@@ -1,0 +1,83 @@
+using Google.Protobuf;
+using Onnx;
+using TorchSharp;
+using VqVae.Checkpoints;
+using VqVae.Exporter.Graphs;
+using VqVae.Model;
+
+namespace VqVae.Exporter;
+
+/// <summary>One declared graph input or output, for printing.</summary>
+public sealed record GraphValue(string Name, string ElementType, string Shape);
+
+/// <summary>One written graph file.</summary>
+public sealed record ExportedGraph(string File, string Path, IReadOnlyList<GraphValue> Inputs, IReadOnlyList<GraphValue> Outputs, long Bytes);
+
+public sealed record ExportResult(string OutputDirectory, string? CheckpointDirectory, IReadOnlyList<ExportedGraph> Graphs);
+
+/// <summary>
+/// Writes a trained VQ-VAE as three ONNX graphs — encoder, quantizer, decoder — into one folder, whole
+/// or not at all: the files go into a temporary folder that is renamed into place at the end.
+/// </summary>
+public static class VqVaeOnnxExporter
+{
+    /// <summary>
+    /// Exports the best checkpoint of a training folder (or the checkpoint folder given). Default output:
+    /// <c>&lt;checkpointPath&gt;/onnx</c>, i.e. beside best/ and last/ for a training folder.
+    /// </summary>
+    public static ExportResult ExportCheckpoint(string checkpointPath, string? outDir = null, bool force = false)
+    {
+        var dir = Checkpoint.Resolve(checkpointPath);
+        outDir ??= Path.Combine(checkpointPath, OnnxContract.OutputFolder);
+        // Checked before loading so a refused run is quick and touches nothing.
+        EnsureWritable(outDir, force);
+        var (model, info) = Checkpoint.Load(dir);
+        using (model)
+            return Export(model, info, outDir, force) with { CheckpointDirectory = dir };
+    }
+
+    public static ExportResult Export(VqVaeModel model, CheckpointInfo info, string outDir, bool force = false)
+    {
+        if (info.Model != model.Config)
+            throw new ArgumentException("the checkpoint information describes a different model configuration than the model being exported");
+        EnsureWritable(outDir, force);
+        var graphs = new (string File, ModelProto Proto)[]
+        {
+            (OnnxContract.EncoderFile, VqVaeGraphs.Encoder(model, info)),
+            (OnnxContract.QuantizerFile, VqVaeGraphs.Quantizer(model, info)),
+            (OnnxContract.DecoderFile, VqVaeGraphs.Decoder(model, info)),
+        };
+        AtomicFile.WriteDirectory(outDir, temp =>
+        {
+            foreach (var (file, proto) in graphs)
+            {
+                using var stream = File.Create(Path.Combine(temp, file));
+                proto.WriteTo(stream);
+                stream.Flush(flushToDisk: true);
+            }
+        });
+        var full = Path.GetFullPath(outDir);
+        return new ExportResult(full, null, graphs.Select(g => Describe(g.File, Path.Combine(full, g.File), g.Proto)).ToList());
+    }
+
+    static void EnsureWritable(string outDir, bool force)
+    {
+        if (File.Exists(outDir)) throw new IOException($"{outDir}: is a file, not an output folder");
+        if (Directory.Exists(outDir) && !force)
+            throw new IOException($"{outDir}: output folder already exists (--force replaces it)");
+    }
+
+    static ExportedGraph Describe(string file, string path, ModelProto proto) => new(
+        file, path,
+        proto.Graph.Input.Select(Describe).ToList(),
+        proto.Graph.Output.Select(Describe).ToList(),
+        new FileInfo(path).Length);
+
+    static GraphValue Describe(ValueInfoProto v)
+    {
+        var t = v.Type.TensorType;
+        var type = ((TensorProto.Types.DataType)t.ElemType).ToString().ToLowerInvariant();
+        var dims = t.Shape.Dim.Select(d => d.HasDimParam ? d.DimParam : d.DimValue.ToString());
+        return new GraphValue(v.Name, type, $"[{string.Join(", ", dims)}]");
+    }
+}

@@ -1,0 +1,42 @@
+namespace VqVae;
+
+/// <summary>
+/// The names that tie the exported graphs to every consumer: graph files, tensor names and metadata
+/// keys. The exporter writes them, the ML.NET catalog, the batched scorer and the bench read them;
+/// this is the only place they are spelt.
+/// </summary>
+public static class OnnxContract
+{
+    public const string EncoderFile = "encoder.onnx";
+    public const string QuantizerFile = "quantizer.onnx";
+    public const string DecoderFile = "decoder.onnx";
+    public static readonly IReadOnlyList<string> Files = [EncoderFile, QuantizerFile, DecoderFile];
+
+    /// <summary>Default folder of the graphs, beside a training run's best/ and last/.</summary>
+    public const string OutputFolder = "onnx";
+
+    /// <summary>float32 [N, C, H, W] in 0..1: the encoder's input.</summary>
+    public const string Image = "image";
+    /// <summary>float32 [N, h, w, D]: the encoder's output, before quantization.</summary>
+    public const string ZE = "z_e";
+    /// <summary>int64 [N, h, w]: index of the nearest codebook vector.</summary>
+    public const string Codes = "codes";
+    /// <summary>float32 [N, h, w, D]: the chosen codebook vectors.</summary>
+    public const string ZQ = "z_q";
+    /// <summary>float32 [N, C, H, W] in 0..1: the decoder's output.</summary>
+    public const string Reconstruction = "reconstruction";
+
+    /// <summary>The symbolic batch dimension of every input and output.</summary>
+    public const string Batch = "N";
+
+    /// <summary>metadata_props key holding the checkpoint's configuration as JSON (<c>CheckpointInfo</c>).</summary>
+    public const string MetadataKey = "vqvae";
+    /// <summary>Single-value keys beside it, for tools that read metadata without parsing JSON.</summary>
+    public const string ArchKey = "vqvae.arch";
+    public const string ChannelsKey = "vqvae.channels";
+    public const string HeightKey = "vqvae.height";
+    public const string WidthKey = "vqvae.width";
+    public const string PatchSizeKey = "vqvae.patch_size";
+    public const string HiddenSizeKey = "vqvae.hidden_size";
+    public const string CodebookSizeKey = "vqvae.codebook_size";
+}

@@ -1,0 +1,20 @@
+namespace VqVae.Checkpoints;
+
+/// <summary>Validation figures of one epoch, as logged, written into metrics.csv and config.json.</summary>
+public sealed record EpochMetrics
+{
+    public int Epoch { get; init; }
+    public double TrainLoss { get; init; }
+    public double ValidationLoss { get; init; }
+    /// <summary>Validation reconstruction MSE: what picks the best checkpoint, as in the reference post.</summary>
+    public double ValidationMse { get; init; }
+    public double ValidationVqLoss { get; init; }
+    public double ValidationPsnr { get; init; }
+    /// <summary>Distinct codes chosen on the validation set.</summary>
+    public int ActiveCodes { get; init; }
+    /// <summary>exp(entropy) of the validation code histogram: the number of equally used codes it equals.</summary>
+    public double Perplexity { get; init; }
+    public int RestartedCodes { get; init; }
+    public double Seconds { get; init; }
+    public double ImagesPerSecond { get; init; }
+}
