@@ -15,10 +15,10 @@ public sealed class ReconstructionWriterTests : IDisposable
     }
 
     [Fact]
-    public void Writes_every_queued_reconstruction_as_its_png_even_past_the_queue_capacity()
+    public void Writes_every_reconstruction_as_its_png_past_the_queue_capacity_and_a_partial_last_group()
     {
-        const int channels = 3, height = 5, width = 4, count = 40;
-        using (var writer = new ReconstructionWriter(temp, channels, height, width, capacity: 2))
+        const int channels = 3, height = 5, width = 4, count = 40;  // 13 groups of 3, then 1
+        using (var writer = new ReconstructionWriter(temp, channels, height, width, imagesPerGroup: 3, groupsQueued: 1))
         {
             var planes = new float[channels * height * width];
             for (int i = 0; i < count; i++)
@@ -42,7 +42,7 @@ public sealed class ReconstructionWriterTests : IDisposable
         // The output "folder" is a file: creating reconstructions/ in it fails on the writer's task.
         var notAFolder = Path.Combine(temp, "file");
         File.WriteAllText(notAFolder, "");
-        using var writer = new ReconstructionWriter(notAFolder, 1, 2, 2, capacity: 2);
+        using var writer = new ReconstructionWriter(notAFolder, 1, 2, 2, imagesPerGroup: 2, groupsQueued: 1);
         Assert.ThrowsAny<IOException>(() =>
         {
             for (int i = 0; i < 100; i++) writer.Write($"{i}.png", new float[4]);

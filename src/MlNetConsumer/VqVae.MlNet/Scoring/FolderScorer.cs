@@ -7,7 +7,7 @@ namespace VqVae.MlNetConsumer.Scoring;
 /// <summary>
 /// Streams image files through an <see cref="IImageScorer"/> a batch at a time and writes codes.csv,
 /// metrics.csv and reconstructions/ into a folder. Only the current batch (and the reconstructions waiting for
-/// the PNG writer, two batches at most) is in memory; a file that fails
+/// the PNG writer, three groups at most) is in memory; a file that fails
 /// the decode check or the pipeline is recorded and the run goes on. Rows, reports and callbacks follow
 /// the order of <c>images</c>, whatever the batch size.
 /// </summary>
@@ -38,8 +38,9 @@ public sealed class FolderScorer(IImageScorer scorer, VqVaeModelFolder model)
         using var metrics = new StreamWriter(Path.Combine(outputFolder, MetricsFile));
         CodesCsv.WriteHeader(codes, model.CodeCount);
         metrics.Write("path,mse,psnr\n");
-        // Two batches of reconstructions may wait for the PNG writer: enough to keep it busy, bounded whatever the folder.
-        using var pngs = new ReconstructionWriter(outputFolder, c.Channels, c.Height, c.Width, capacity: 2 * scorer.BatchSize);
+        // Handed to the PNG writer a batch at a time (64 images on the row path), two groups queued at most:
+        // enough to keep it busy, bounded whatever the folder.
+        using var pngs = new ReconstructionWriter(outputFolder, c.Channels, c.Height, c.Width, imagesPerGroup: Math.Max(scorer.BatchSize, 64));
 
         foreach (var chunk in images.Chunk(scorer.BatchSize))
         {
