@@ -6,12 +6,12 @@ namespace VqVae.MlNetConsumer.Scoring;
 /// <summary>
 /// Image files → the encoder's input pixels, by the pipeline's own steps (<see cref="VqVaeCatalog.VqVaeLoadPixels"/>:
 /// LoadImages → ResizeImages → (grey) → ExtractPixels) fitted alone, a batch at a time through one row
-/// cursor, after each file passed <see cref="ImageFileCheck"/>. One thread at a time.
+/// cursor and the steps' row mapper, after each file passed <see cref="ImageFileCheck"/>. One thread.
 /// </summary>
 /// <remarks>
-/// A cursor, not a PredictionEngine, so that the images' lifetime is ours to end: ML.NET's image getters
-/// dispose a row's MLImage when they make the next row's, and the cursor's disposers free the last row's
-/// when the batch ends — no decoded or resized image of a batch outlives it. (ConvertToGrayscale still
+/// A cursor, not a PredictionEngine, so that the images' lifetime is ours to end per batch: ML.NET's image getters
+/// dispose a row's MLImage when they make the next row's, and disposing the mapped row at the end of the
+/// batch runs the steps' disposers, which free the last row's — no decoded or resized image of a batch outlives it. (ConvertToGrayscale still
 /// leaves one bitmap per image to the finalizer: ML.NET 5.0.1's MLImage.CloneWithGrayscale allocates an
 /// SKBitmap it never uses nor disposes, out of any caller's reach.)
 /// </remarks>
@@ -20,16 +20,21 @@ internal sealed class PixelLoader
     // The cursor reads this list: refilled for each batch, enumerated anew by each cursor.
     readonly List<VqVaeImageInput> rows = [];
     readonly List<int> rowFiles = [];
-    readonly IDataView pixels;
+    readonly IDataView source;
+    readonly IRowToRowMapper steps;
     readonly DataViewSchema.Column pixelColumn;
     readonly int pixelCount;
     VBuffer<float> buffer;
 
     public PixelLoader(MLContext context, VqVaeModelFolder model, VqVaePipelineOptions options)
     {
-        var source = context.Data.LoadFromEnumerable(rows);
-        pixels = context.Transforms.VqVaeLoadPixels(model, options).Fit(source).Transform(source);
-        pixelColumn = pixels.Schema[VqVaeColumns.Pixels];
+        source = context.Data.LoadFromEnumerable(rows);
+        // The fitted steps as a row mapper over the source's cursor, not a transformed view: the image steps
+        // stay on the scoring thread, one row at a time, as the PredictionEngine ran them (a transformed
+        // view's cursor splits them over worker threads for each batch: ML.NET's parallel cursors).
+        ITransformer fitted = context.Transforms.VqVaeLoadPixels(model, options).Fit(source);
+        steps = fitted.GetRowToRowMapper(source.Schema);
+        pixelColumn = steps.OutputSchema[VqVaeColumns.Pixels];
         pixelCount = model.PixelCount;
     }
 
@@ -50,8 +55,10 @@ internal sealed class PixelLoader
         if (rows.Count == 0) return;
 
         // Only the pixel column is asked for: ML.NET computes the image columns it depends on, one row at a time.
-        using var cursor = pixels.GetRowCursor([pixelColumn]);
-        var getPixels = cursor.GetGetter<VBuffer<float>>(pixelColumn);
+        // Disposing the row runs the steps' disposers, which free the last row's images.
+        using var cursor = source.GetRowCursor(source.Schema);
+        using var mapped = steps.GetRow(cursor, [pixelColumn]);
+        var getPixels = mapped.GetGetter<VBuffer<float>>(pixelColumn);
         int row = 0;
         while (cursor.MoveNext())
         {
