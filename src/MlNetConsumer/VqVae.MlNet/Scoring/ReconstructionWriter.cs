@@ -6,8 +6,8 @@ namespace VqVae.MlNetConsumer.Scoring;
 /// <summary>
 /// Writes the reconstruction PNGs on one task beside the scoring thread: encoding and writing them took
 /// 15 % of `score`'s time on the scoring thread, where they held up the next batch. Reconstructions are
-/// handed over a group at a time (one wake-up of the writer per group, not per image: on 2 cores the
-/// thread pool's spinning at each hand-over cost more than it saved). The queue is bounded, so a slow
+/// handed over a group at a time: each hand-over wakes a thread-pool thread, once per group rather than
+/// once per image. The queue is bounded, so a slow
 /// disk makes scoring wait instead of filling memory; the first error the writer meets ends it, and is
 /// thrown to the scoring thread by a later <see cref="Write"/> or by <see cref="Complete"/>.
 /// </summary>
