@@ -40,6 +40,13 @@ public sealed record BenchSettings
     public int ScoreRepeats { get; init; }
     /// <summary>PNG files of the scoring memory run (the target is stated for 20,000).</summary>
     public int ScoreMemoryFiles { get; init; }
+    /// <summary>
+    /// Trained models (training or checkpoint folders) whose float32 and int8 exports are compared, by
+    /// preset; a preset not listed uses the checkpoint the training section just made.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Int8Models { get; init; } = new Dictionary<string, string>();
+    /// <summary>Measure only the int8 comparison, of the models in <see cref="Int8Models"/>.</summary>
+    public bool Int8Only { get; init; }
 
     public const int TargetScoreMemoryFiles = 20_000;
     public const int TargetTrainingEpochs = 10;

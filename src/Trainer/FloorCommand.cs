@@ -23,12 +23,13 @@ public static class FloorCommand
             options = options with { DataPath = parse.GetValue(data) ?? options.DataPath };
             try
             {
-                var (train, validation) = TrainingData.Load(options);
-                var floor = PatchFloor.Measure(train, validation, options.Model.PatchSize, options.Model.CodebookSize, parse.GetValue(iterations), options.Seed);
+                using var data = CachedTrainingData.Open(options);
+                CacheReport.Print(data.Outcomes);
+                var floor = PatchFloor.Measure(data.Train, data.Validation, options.Model.PatchSize, options.Model.CodebookSize, parse.GetValue(iterations), options.Seed);
                 AnsiConsole.WriteLine($"{options.Preset}: k-means floor of the validation MSE (p={options.Model.PatchSize}, K={options.Model.CodebookSize}): {floor:F5}");
                 return 0;
             }
-            catch (Exception e) when (e is InvalidDataException or DirectoryNotFoundException)
+            catch (Exception e) when (e is InvalidDataException or IOException)
             {
                 return TrainerCli.Fail(e.Message);
             }

@@ -7,7 +7,7 @@ namespace VqVae.Trainer;
 /// <summary>`train`: a preset recipe, every hyperparameter overridable.</summary>
 public static class TrainCommand
 {
-    static readonly Option<string> Preset = new("--preset") { Description = "mnist, pokemon, mnist-plus or pokemon-plus", DefaultValueFactory = _ => "mnist" };
+    static readonly Option<string> Preset = new("--preset") { Description = "mnist-plus or pokemon-plus (codebook kept in use), or the reference post's own recipes mnist and pokemon (their codebooks collapse in short runs)", DefaultValueFactory = _ => "mnist-plus" };
     static readonly Option<string?> Data = new("--data") { Description = "A folder of MNIST IDX files (plain or .gz) or of PNG/JPEG/GIF/BMP images" };
     static readonly Option<int?> Epochs = new("--epochs") { Description = "Epochs to train (preset: 10 MNIST, 100 Pokémon)" };
     static readonly Option<string?> Out = new("--out") { Description = "Output folder (default models/<preset>)" };

@@ -24,10 +24,9 @@ public static class TrainRun
                 var saved = Checkpoint.ReadInfo(Path.Combine(outDir, Checkpoint.LastFolder));
                 options = ResumedOptions(saved, options, epochs);
             }
-            var (trainSet, validationSet) = TrainingData.Load(options);
-            using var train = TrainingData.ToTensor(trainSet);
-            using var validation = TrainingData.ToTensor(validationSet);
-            var loop = new TrainingLoop(options, train, validation);
+            using var data = CachedTrainingData.Open(options);
+            CacheReport.Print(data.Outcomes);
+            var loop = new TrainingLoop(options, data.Train, data.Validation);
             if (resume) loop.RestoreFrom(outDir);
             else if (exists) Directory.Delete(outDir, recursive: true);
 
@@ -37,12 +36,12 @@ public static class TrainRun
             AnsiConsole.MarkupLine("[grey]drawing pictures from the best checkpoint…[/]");
             var (best, info) = Checkpoint.Load(outDir, loop.Model.parameters().First().device);
             TrainingPictures.SaveLearningCurve(outDir, loop.History);
-            TrainingPictures.SaveReconstructions(Path.Combine(outDir, TrainingPictures.ReconstructionsFile), best, validation.to(best.parameters().First().device), options.Seed);
+            TrainingPictures.SaveReconstructions(Path.Combine(outDir, TrainingPictures.ReconstructionsFile), best, data.Validation, options.Seed);
             TrainingPictures.SaveCodebook(Path.Combine(outDir, TrainingPictures.CodebookFile), best);
             AnsiConsole.MarkupLineInterpolated($"best epoch {info.Epoch}: validation MSE {info.Metrics?.ValidationMse:F5}, {info.Metrics?.ActiveCodes} codes in use → [green]{outDir}[/]");
             return 0;
         }
-        catch (Exception e) when (e is InvalidDataException or DirectoryNotFoundException or FileNotFoundException or InvalidOperationException)
+        catch (Exception e) when (e is InvalidDataException or IOException or InvalidOperationException)
         {
             return TrainerCli.Fail(e.Message);
         }

@@ -3,7 +3,7 @@ using VqVae.Training;
 namespace VqVae.Bench.Tests;
 
 // The counts the speed targets are judged with: checked layer by layer against the sums written out
-// by hand from the reference post's configurations (issue 5 quotes ≈57 M MACs for MNIST, 51 M of them in the
+// by hand from the reference post's configurations (≈57 M MACs for MNIST, 51 M of them in the
 // ConvTranspose2d, and ≈147 M for Pokémon).
 public class ModelFlopsTests
 {

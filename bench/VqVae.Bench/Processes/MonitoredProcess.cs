@@ -7,9 +7,11 @@ namespace VqVae.Bench;
 /// <summary>
 /// What a child run did: exit code, output, wall time, and its resident memory — the peak over the
 /// whole run, and the largest sampled RSS within each window between two marker lines it printed
-/// (for the trainer: one window per epoch, then the tail after the last epoch).
+/// (for the trainer: one window per epoch, then the tail after the last epoch), and the seconds from
+/// the start at which each marker line came.
 /// </summary>
-public sealed record ChildRun(int ExitCode, string Stdout, string Stderr, double WallSeconds, long PeakRssBytes, IReadOnlyList<long> WindowPeakRssBytes);
+public sealed record ChildRun(int ExitCode, string Stdout, string Stderr, double WallSeconds, long PeakRssBytes, IReadOnlyList<long> WindowPeakRssBytes,
+    IReadOnlyList<double> MarkerSeconds);
 
 /// <summary>
 /// Runs one of the solution's CLIs (`dotnet &lt;dll&gt;`, the dll beside the bench) as a child process and
@@ -40,6 +42,7 @@ public static class MonitoredProcess
         var stdout = new StringBuilder();
         var stderr = new StringBuilder();
         var windows = new List<long> { 0 };
+        var markerSeconds = new List<double>();
         long peak = 0;
 
         var clock = Stopwatch.StartNew();
@@ -61,7 +64,11 @@ public static class MonitoredProcess
             if (marker is not null && marker.IsMatch(e.Data))
             {
                 Sample();
-                lock (gate) windows.Add(0);
+                lock (gate)
+                {
+                    windows.Add(0);
+                    markerSeconds.Add(clock.Elapsed.TotalSeconds);
+                }
             }
         };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (gate) stderr.AppendLine(e.Data); };
@@ -71,7 +78,7 @@ public static class MonitoredProcess
         while (!process.WaitForExit(SampleEvery)) Sample();
         process.WaitForExit(); // drains the redirected streams
         double seconds = clock.Elapsed.TotalSeconds;
-        lock (gate) return new ChildRun(process.ExitCode, stdout.ToString(), stderr.ToString(), seconds, peak, windows.ToList());
+        lock (gate) return new ChildRun(process.ExitCode, stdout.ToString(), stderr.ToString(), seconds, peak, windows.ToList(), markerSeconds.ToList());
     }
 
     /// <summary>Throws with the child's own words when it failed.</summary>

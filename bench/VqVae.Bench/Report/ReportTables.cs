@@ -1,9 +1,11 @@
+using VqVae.Exporter.Verification;
+
 namespace VqVae.Bench;
 
 /// <summary>A table as plain strings, drawn by both the console and the markdown report.</summary>
 public sealed record ReportTable(string Title, IReadOnlyList<string> Columns, IReadOnlyList<IReadOnlyList<string>> Rows, IReadOnlyList<string> Notes);
 
-/// <summary>The bench's tables, in the order of the issue: machine, ceiling, training, inference, memory, targets.</summary>
+/// <summary>The bench's tables, in this order: machine, ceiling, training, inference, memory, targets.</summary>
 public static class ReportTables
 {
     public const string Pass = "PASS";
@@ -11,7 +13,7 @@ public static class ReportTables
 
     /// <summary>The tables of the sections that ran (<c>--only</c> runs some).</summary>
     public static IReadOnlyList<ReportTable> Build(BenchResults r) =>
-        new[] { Machine(r), Ceiling(r), Training(r), PostComparison(r), Inference(r), Memory(r), Checks(r) }
+        new[] { Machine(r), Ceiling(r), Training(r), PostComparison(r), Inference(r), Int8(r.Int8, r.Settings, r.Machine), Memory(r), Checks(r) }
             .Where(t => t.Rows.Count > 0).ToList();
 
     static ReportTable Machine(BenchResults r)
@@ -119,6 +121,29 @@ public static class ReportTables
         notes.Add($"Targets: ONNX Runtime batched ≥ {Targets.OrtBatchedOfCeiling:P0} of the ceiling; `score` from files ≥ {Targets.ScoreOfOrtBatched:P0} of batched ONNX Runtime, " +
                   "judged run by run: each `score` run over a batched ONNX Runtime pass (same sessions, images in memory) made just before it, median of those ratios.");
         return new ReportTable("3. Inference", ["preset", "path", "batch", "images/s", "GFLOP/s", "of ceiling", "of ORT batched", "target"], rows, notes);
+    }
+
+    /// <summary>The int8 export against the float32 one on trained models (<see cref="Int8Bench"/>).</summary>
+    public static ReportTable Int8(IReadOnlyList<Int8Result> results, BenchSettings settings, MachineInfo machine)
+    {
+        string Verdict(bool pass) => pass ? Pass : Fail;
+        var rows = results.Select(i => (IReadOnlyList<string>)new[]
+        {
+            i.Preset, i.Model, $"{i.Batch}", i.Float32.Describe(), i.Int8.Describe(),
+            $"{i.Speedup:F2}× {Verdict(i.Speedup >= Targets.Int8Speedup)}",
+            $"{i.Accuracy.CodesIdenticalShare:P2} {Verdict(i.Accuracy.CodesIdenticalShare >= Int8Report.MinCodesIdentical)}",
+            $"{(double)i.Accuracy.NearTies / Math.Max(1, i.Accuracy.CodesCompared - i.Accuracy.CodesIdentical):P0}",
+            $"{i.Accuracy.Float32Psnr:F2} / {i.Accuracy.Int8Psnr:F2} (loss {i.Accuracy.PsnrLoss:F2}) {Verdict(i.Accuracy.PsnrLoss <= Int8Report.MaxPsnrLoss)}",
+            $"{i.Accuracy.Int8VsFloat32Psnr:F1}",
+        }).ToList();
+        var notes = results.Select(i => $"{i.Preset}: {i.Measured}.").ToList();
+        notes.Add($"Targets: int8 ≥ {Targets.Int8Speedup:F1}× float32's batched ONNX Runtime throughput, ≥ {Int8Report.MinCodesIdentical:P0} codes identical to float32's, " +
+                  $"reconstruction PSNR (against the input images) within {Int8Report.MaxPsnrLoss} dB of float32's. int8: `vqvae-export --int8` " +
+                  "(per-channel int8 weights and dynamically quantized activations in the encoder's Linear and the decoder's transposed convolution; quantizer float32).");
+        notes.Add($"Near-ties: differing codes where, on float32's own z_e, the int8 choice is at most {Int8Report.NearTieGap:P0} farther than float32's (two almost equally near codes tipped by the int8 encoder's rounding).");
+        notes.Add($"CPU features seen by the bench: {machine.VectorUnits}.");
+        return new ReportTable("3b. Inference in int8 (trained models)",
+            ["preset", "model", "batch", "float32 images/s", "int8 images/s", "int8 / float32", "codes identical", "of the differing: near-ties", "PSNR dB float32 / int8", "int8 vs float32 PSNR dB"], rows, notes);
     }
 
     static ReportTable Memory(BenchResults r)

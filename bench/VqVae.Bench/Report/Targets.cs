@@ -1,6 +1,6 @@
 namespace VqVae.Bench;
 
-/// <summary>One target of issue 5, judged from the measured numbers.</summary>
+/// <summary>One speed or memory target, judged from the measured numbers.</summary>
 public sealed record Check(string Target, string Measured, bool Pass);
 
 /// <summary>The speed and memory targets, and the checks that compare the measurements with them.</summary>
@@ -13,6 +13,8 @@ public static class Targets
     public const double SpeedupOverPost = 2.0;
     public const double TrainingRssGrowth = 0.05;
     public const double ScorePeakMegabytes = 600;
+    /// <summary>int8 batched ONNX Runtime throughput over float32's, same model, same run.</summary>
+    public const double Int8Speedup = 1.5;
 
     public static IReadOnlyList<Check> Evaluate(BenchResults r)
     {
@@ -47,6 +49,13 @@ public static class Targets
                            (t.Epochs != BenchSettings.TargetTrainingEpochs ? $" (target: epoch {BenchSettings.TargetTrainingEpochs})" : ""),
                 $"{Mb(t.PeakRssAt(2))} → {Mb(t.PeakRssAt(t.Epochs))} MB ({t.RssGrowth:+0.0%;-0.0%})",
                 t.RssGrowth < TrainingRssGrowth));
+        foreach (var i in r.Int8)
+        {
+            checks.Add(new($"int8 {i.Preset}: ≥ {Int8Speedup:F1}× float32's batched ONNX Runtime throughput",
+                $"{i.Int8.Median:F1} vs {i.Float32.Median:F1} img/s = {i.Speedup:F2}×", i.Speedup >= Int8Speedup));
+            checks.Add(new($"int8 {i.Preset}: ≥ {VqVae.Exporter.Verification.Int8Report.MinCodesIdentical:P0} codes identical, PSNR within {VqVae.Exporter.Verification.Int8Report.MaxPsnrLoss} dB",
+                $"{i.Accuracy.CodesIdenticalShare:P2}, PSNR loss {i.Accuracy.PsnrLoss:F2} dB", i.Accuracy.Passed));
+        }
         if (r.ScoreMemory is { } s)
             checks.Add(new($"`score` {s.Images:N0} files: peak RSS < {ScorePeakMegabytes:F0} MB" +
                            (s.Images != BenchSettings.TargetScoreMemoryFiles ? $" (target: {BenchSettings.TargetScoreMemoryFiles:N0} files)" : ""),

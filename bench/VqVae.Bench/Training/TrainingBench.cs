@@ -40,7 +40,7 @@ public static class TrainingBench
         int fullSteps = (trainImages + options.BatchSize - 1) / options.BatchSize;
         int steps = maxSteps > 0 ? Math.Min(maxSteps, fullSteps) : fullSteps;
 
-        var outDir = Path.Combine(workDir, $"train-{preset}");
+        var outDir = Path.Combine(workDir, OutputFolder(preset));
         var args = new List<string>
         {
             "train", "--preset", preset, "--data", dataFolder, "--epochs", epochs.ToString(CultureInfo.InvariantCulture),
@@ -65,6 +65,9 @@ public static class TrainingBench
             "images/s of each epoch's training steps (the trainer's metrics.csv: batch slicing, forward, backward, Adam; not validation or checkpoints), " +
             $"{timed} (epoch 1 is the warm-up)");
     }
+
+    /// <summary>The run's output folder under the bench's work folder (the int8 comparison reuses its checkpoint).</summary>
+    public static string OutputFolder(string preset) => $"train-{preset}";
 
     static List<double> ReadImagesPerSecond(string metricsCsv)
     {

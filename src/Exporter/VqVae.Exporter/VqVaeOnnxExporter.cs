@@ -23,29 +23,31 @@ public static class VqVaeOnnxExporter
 {
     /// <summary>
     /// Exports the best checkpoint of a training folder (or the checkpoint folder given). Default output:
-    /// <c>&lt;checkpointPath&gt;/onnx</c>, i.e. beside best/ and last/ for a training folder.
+    /// <c>&lt;checkpointPath&gt;/onnx</c> (int8: <c>onnx-int8</c>), i.e. beside best/ and last/ for a training folder.
     /// </summary>
-    public static ExportResult ExportCheckpoint(string checkpointPath, string? outDir = null, bool force = false)
+    public static ExportResult ExportCheckpoint(string checkpointPath, string? outDir = null, bool force = false,
+        GraphPrecision precision = GraphPrecision.Float32)
     {
         var dir = Checkpoint.Resolve(checkpointPath);
-        outDir ??= Path.Combine(checkpointPath, OnnxContract.OutputFolder);
+        outDir ??= Path.Combine(checkpointPath, precision == GraphPrecision.Int8 ? OnnxContract.Int8OutputFolder : OnnxContract.OutputFolder);
         // Checked before loading so a refused run is quick and touches nothing.
         EnsureWritable(outDir, force);
         var (model, info) = Checkpoint.Load(dir);
         using (model)
-            return Export(model, info, outDir, force) with { CheckpointDirectory = dir };
+            return Export(model, info, outDir, force, precision) with { CheckpointDirectory = dir };
     }
 
-    public static ExportResult Export(VqVaeModel model, CheckpointInfo info, string outDir, bool force = false)
+    public static ExportResult Export(VqVaeModel model, CheckpointInfo info, string outDir, bool force = false,
+        GraphPrecision precision = GraphPrecision.Float32)
     {
         if (info.Model != model.Config)
             throw new ArgumentException("the checkpoint information describes a different model configuration than the model being exported");
         EnsureWritable(outDir, force);
         var graphs = new (string File, ModelProto Proto)[]
         {
-            (OnnxContract.EncoderFile, VqVaeGraphs.Encoder(model, info)),
+            (OnnxContract.EncoderFile, VqVaeGraphs.Encoder(model, info, precision)),
             (OnnxContract.QuantizerFile, VqVaeGraphs.Quantizer(model, info)),
-            (OnnxContract.DecoderFile, VqVaeGraphs.Decoder(model, info)),
+            (OnnxContract.DecoderFile, VqVaeGraphs.Decoder(model, info, precision)),
         };
         AtomicFile.WriteDirectory(outDir, temp =>
         {

@@ -1,13 +1,14 @@
 using System.CommandLine;
 using Spectre.Console;
 using VqVae.Checkpoints;
+using VqVae.Exporter.Graphs;
 using VqVae.Exporter.Verification;
 
 namespace VqVae.Exporter.Cli;
 
 /// <summary>
-/// <c>vqvae-export --model DIR [--out DIR] [--verify] [--force]</c>. Exit codes: 0 done, 1 verification
-/// beyond tolerance, 2 bad input (one line on stderr naming the file and the problem).
+/// <c>vqvae-export --model DIR [--out DIR] [--int8] [--verify] [--force]</c>. Exit codes: 0 done, 1 verification
+/// beyond tolerance (int8: below its targets), 2 bad input (one line on stderr naming the file and the problem).
 /// </summary>
 public static class ExportCli
 {
@@ -25,12 +26,13 @@ public static class ExportCli
         var outDir = new Option<string?>("--out") { Description = "Output folder (default: <model>/onnx)" };
         var verify = new Option<bool>("--verify") { Description = "Run the graphs in ONNX Runtime against TorchSharp and print the differences" };
         var force = new Option<bool>("--force") { Description = "Replace an existing output folder" };
+        var int8 = new Option<bool>("--int8") { Description = "Write int8 encoder and decoder graphs (per-channel int8 weights, dynamically quantized activations; default output <model>/onnx-int8)" };
         var root = new RootCommand("Exports a trained VQ-VAE checkpoint as encoder, quantizer and decoder ONNX graphs.")
         {
-            model, outDir, verify, force,
+            model, outDir, verify, force, int8,
         };
         root.SetAction(parse => Execute(parse.GetValue(model)!, parse.GetValue(outDir), parse.GetValue(verify), parse.GetValue(force),
-            output, error, validationImages));
+            parse.GetValue(int8) ? GraphPrecision.Int8 : GraphPrecision.Float32, output, error, validationImages));
 
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
@@ -41,7 +43,7 @@ public static class ExportCli
         return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error });
     }
 
-    static int Execute(string modelPath, string? outDir, bool verify, bool force, TextWriter output, TextWriter error,
+    static int Execute(string modelPath, string? outDir, bool verify, bool force, GraphPrecision precision, TextWriter output, TextWriter error,
         Func<CheckpointInfo, float[]?>? validationImages)
     {
         var console = AnsiConsole.Create(new AnsiConsoleSettings
@@ -52,7 +54,7 @@ public static class ExportCli
         if (!ReferenceEquals(output, Console.Out) || Console.IsOutputRedirected) console.Profile.Width = 200;
         try
         {
-            var result = VqVaeOnnxExporter.ExportCheckpoint(modelPath, outDir, force);
+            var result = VqVaeOnnxExporter.ExportCheckpoint(modelPath, outDir, force, precision);
             output.WriteLine($"Exported {result.CheckpointDirectory} → {result.OutputDirectory}");
             console.Write(GraphTable(result));
             if (!verify) return Ok;
@@ -61,6 +63,7 @@ public static class ExportCli
             using (torchModel)
             {
                 var images = validationImages?.Invoke(info);
+                if (precision == GraphPrecision.Int8) return Int8Verification.Run(torchModel, result.OutputDirectory, images, console, output, error);
                 var report = OnnxVerifier.Verify(torchModel, result.OutputDirectory, new VerifyOptions { Images = images });
                 console.Write(ReportTable(report));
                 output.WriteLine(report.UsedImages ? "Inputs: validation images and random images/codes." : "Inputs: random images and codes (no validation images available).");
@@ -69,7 +72,7 @@ public static class ExportCli
                 return VerificationFailed;
             }
         }
-        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException or ArgumentException)
+        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
             error.WriteLine($"vqvae-export: {OneLine(e.Message)}");
             return BadInput;

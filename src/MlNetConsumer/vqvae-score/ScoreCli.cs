@@ -3,8 +3,8 @@ using System.CommandLine;
 namespace VqVae.MlNetConsumer.Cli;
 
 /// <summary>
-/// vqvae-score: `score` a folder of images into codes, reconstructions and metrics, or `decode` a
-/// codes.csv back into images. Run takes the writers so tests call it in-process.
+/// vqvae-score: `score` a folder of images into codes, reconstructions and metrics, `merge` the outputs
+/// of its shards, or `decode` a codes.csv back into images. Run takes the writers so tests call it in-process.
 /// Exit codes: 0 all scored; 1 some files failed (listed); 2 refused before any work.
 /// </summary>
 public static class ScoreCli
@@ -19,6 +19,7 @@ public static class ScoreCli
         {
             ScoreCommand.Create(stdout, stderr),
             DecodeCommand.Create(stdout, stderr),
+            MergeCommand.Create(stdout, stderr),
         };
         return root.Parse(args).Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
     }

@@ -56,6 +56,8 @@ internal static class ScoreCommand
         using var scorer = CreateScorer(model, options, batchSize);
         ScoreCli.ReportProvider(stderr, scorer.Provider);
 
+        // Recorded in summary.json so that `merge` can tell the shards of one run from others.
+        var modelSha256 = ModelIdentity.Sha256(model);
         // Counted in a first pass for the progress bar: a walk of names, nothing kept.
         int total = ImageFolder.Enumerate(imagesRoot, shard).Count();
         RunSummary summary = null!;
@@ -67,8 +69,8 @@ internal static class ScoreCommand
                     if (problem is not null) stderr.WriteLine($"failed: {file.RelativePath}: {problem}");
                     tick();
                 }));
-            summary = summary with { Input = imagesRoot, Shard = shard.ToString() };
-            AtomicFile.WriteAllText(Path.Combine(temp, "summary.json"), summary.ToJson());
+            summary = summary with { Input = imagesRoot, Shard = shard.ToString(), ModelSha256 = modelSha256, Finished = true };
+            AtomicFile.WriteAllText(Path.Combine(temp, FolderScorer.SummaryFile), summary.ToJson());
         });
 
         var inv = CultureInfo.InvariantCulture;

@@ -14,6 +14,8 @@ public static class OnnxContract
 
     /// <summary>Default folder of the graphs, beside a training run's best/ and last/.</summary>
     public const string OutputFolder = "onnx";
+    /// <summary>Default folder of an int8 export (<c>vqvae-export --int8</c>).</summary>
+    public const string Int8OutputFolder = "onnx-int8";
 
     /// <summary>float32 [N, C, H, W] in 0..1: the encoder's input.</summary>
     public const string Image = "image";
@@ -39,4 +41,7 @@ public static class OnnxContract
     public const string PatchSizeKey = "vqvae.patch_size";
     public const string HiddenSizeKey = "vqvae.hidden_size";
     public const string CodebookSizeKey = "vqvae.codebook_size";
+    /// <summary>"float32" or "int8": the arithmetic of the graph's large products; the same value is the "precision" field of the JSON.</summary>
+    public const string PrecisionKey = "vqvae.precision";
+    public const string PrecisionField = "precision";
 }

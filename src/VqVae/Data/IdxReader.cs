@@ -14,18 +14,24 @@ public static class IdxReader
 
     public static ImageSet ReadImages(string path)
     {
+        var (bytes, _, count, rows, cols) = ReadImageBytes(path);
+        var expected = (long)count * rows * cols;
+        var pixels = new float[expected];
+        for (long i = 0; i < expected; i++) pixels[i] = bytes[16 + i] / 255f;
+        var names = Enumerable.Range(0, count).Select(i => $"idx:{i}").ToArray();
+        return new ImageSet(pixels, count, 1, rows, cols, names);
+    }
+
+    /// <summary>The checked file's bytes, where its pixels start, and its image count and size.</summary>
+    public static (byte[] Bytes, int PixelOffset, int Count, int Rows, int Cols) ReadImageBytes(string path)
+    {
         var bytes = ReadMaybeGzipped(path);
         CheckHeader(path, bytes, ImageMagic, headerSize: 16);
         var count = Dimension(path, bytes, 4, "image count");
         var rows = Dimension(path, bytes, 8, "row count");
         var cols = Dimension(path, bytes, 12, "column count");
-        var expected = (long)count * rows * cols;
-        CheckLength(path, bytes.Length - 16L, expected, $"{count} images of {rows}x{cols}", "bytes of pixels");
-
-        var pixels = new float[expected];
-        for (long i = 0; i < expected; i++) pixels[i] = bytes[16 + i] / 255f;
-        var names = Enumerable.Range(0, count).Select(i => $"idx:{i}").ToArray();
-        return new ImageSet(pixels, count, 1, rows, cols, names);
+        CheckLength(path, bytes.Length - 16L, (long)count * rows * cols, $"{count} images of {rows}x{cols}", "bytes of pixels");
+        return (bytes, 16, count, rows, cols);
     }
 
     public static byte[] ReadLabels(string path)

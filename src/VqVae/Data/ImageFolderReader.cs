@@ -10,17 +10,7 @@ public static class ImageFolderReader
     {
         if (channels is not (1 or 3)) throw new ArgumentOutOfRangeException(nameof(channels), $"channels must be 1 or 3, not {channels}");
         if (height < 1 || width < 1) throw new ArgumentOutOfRangeException(nameof(height), $"image size {height}x{width} must be positive");
-        if (!Directory.Exists(folder)) throw new InvalidDataException($"{folder}: folder not found");
-
-        var all = Directory.GetFiles(folder, "*", SearchOption.AllDirectories);
-        var files = all.Where(ImageDecoder.HasImageExtension)
-            .Select(f => Path.GetRelativePath(folder, f))
-            .Order(StringComparer.Ordinal)
-            .ToArray();
-        if (files.Length == 0)
-            throw new InvalidDataException(all.Length == 0
-                ? $"{folder}: folder is empty; expected PNG, JPEG, GIF or BMP images in it or below it"
-                : $"{folder}: no PNG, JPEG, GIF or BMP images in it or below it (only {all.Length} other files)");
+        var files = ImageFolderListing.List(folder).Select(f => f.RelativePath).ToArray();
 
         var size = channels * height * width;
         var pixels = new float[(long)files.Length * size];

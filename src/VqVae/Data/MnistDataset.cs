@@ -16,7 +16,8 @@ public static class MnistDataset
     public static (byte[] Train, byte[] Validation) LoadLabels(string dir) =>
         (IdxReader.ReadLabels(Find(dir, TrainLabels)), IdxReader.ReadLabels(Find(dir, TestLabels)));
 
-    static string Find(string dir, string name)
+    /// <summary>The path of IDX file <paramref name="name"/> in <paramref name="dir"/> or its MNIST/raw, plain or .gz.</summary>
+    public static string Find(string dir, string name)
     {
         string[] folders = [dir, Path.Combine(dir, "MNIST", "raw")];
         foreach (var folder in folders)

@@ -7,7 +7,27 @@ namespace VqVae.Training;
 /// <summary>Validation figures: losses as the reference post logs them, plus PSNR and codebook usage.</summary>
 public static class Evaluator
 {
+    /// <summary>Validation of images already in one tensor.</summary>
     public static EpochMetrics Evaluate(VqVaeModel model, CodebookTraining codebook, Tensor images, int batchSize)
+    {
+        long n = images.shape[0];
+        long start = 0;
+        return Evaluate(model, codebook, n, batchSize, images.device, () =>
+        {
+            var x = images.narrow(0, start, Math.Min(batchSize, n - start));
+            start += x.shape[0];
+            return x;
+        });
+    }
+
+    /// <summary>Validation read in batches (prepared one ahead), so the set never sits in memory whole.</summary>
+    public static EpochMetrics Evaluate(VqVaeModel model, CodebookTraining codebook, ITrainingImages images, int batchSize, Device device)
+    {
+        using var batches = new BatchPrefetcher(images, Enumerable.Range(0, images.Count).ToArray(), batchSize, int.MaxValue);
+        return Evaluate(model, codebook, images.Count, batchSize, device, () => batches.Next().to(device));
+    }
+
+    static EpochMetrics Evaluate(VqVaeModel model, CodebookTraining codebook, long n, int batchSize, Device device, Func<Tensor> nextBatch)
     {
         bool wasTraining = model.training;
         model.eval();
@@ -15,22 +35,23 @@ public static class Evaluator
         {
             using var _ = no_grad();
             using var scope = NewDisposeScope();
-            long n = images.shape[0];
-            var loss = zeros(1, device: images.device);
-            var mse = zeros(1, device: images.device);
-            var vq = zeros(1, device: images.device);
-            var histogram = zeros(model.Config.CodebookSize, device: images.device);
+            var loss = zeros(1, device: device);
+            var mse = zeros(1, device: device);
+            var vq = zeros(1, device: device);
+            var histogram = zeros(model.Config.CodebookSize, device: device);
             for (long start = 0; start < n; start += batchSize)
             {
-                long count = Math.Min(batchSize, n - start);
-                var x = images.narrow(0, start, count);
+                // Each batch's tensors go when it is done: memory follows the batch, not the set.
+                using var step = NewDisposeScope();
+                var x = nextBatch();
+                long count = x.shape[0];
                 var output = model.forward(x);
                 var terms = VqVaeLoss.Compute(output, x, codebook.Beta, codebook.Update == CodebookUpdate.Loss);
                 // Weighted by batch size so a short last batch counts for what it holds.
-                loss += terms.Total * count;
-                mse += terms.Reconstruction * count;
-                vq += terms.Vq * count;
-                histogram += model.codebook.Histogram(output.Codes);
+                loss.add_(terms.Total * count);
+                mse.add_(terms.Reconstruction * count);
+                vq.add_(terms.Vq * count);
+                histogram.add_(model.codebook.Histogram(output.Codes));
             }
             double meanMse = mse.item<float>() / n;
             var p = histogram / histogram.sum();

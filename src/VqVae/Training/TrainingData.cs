@@ -22,23 +22,32 @@ public static class TrainingData
             return (train, validation);
         }
         var all = ImageFolderReader.Read(path, options.Model.Channels, options.Model.Height, options.Model.Width);
-        if (all.Count < 2) throw new InvalidDataException($"{path}: needs at least 2 images to split into train and validation, found {all.Count}");
-        var order = Enumerable.Range(0, all.Count).ToArray();
+        var (trainOrder, validationOrder) = SplitOrder(path, all.Count, options);
+        return (all.Slice(trainOrder), all.Slice(validationOrder));
+    }
+
+    /// <summary>An image folder's split: a shuffle with the seed, the first share for training, the rest for validation.</summary>
+    internal static (int[] Train, int[] Validation) SplitOrder(string path, int count, TrainingOptions options)
+    {
+        if (count < 2) throw new InvalidDataException($"{path}: needs at least 2 images to split into train and validation, found {count}");
+        var order = Enumerable.Range(0, count).ToArray();
         new Random(options.Seed).Shuffle(order);
-        int trainCount = Math.Clamp((int)Math.Round(all.Count * (1 - options.ValidationFraction)), 1, all.Count - 1);
-        return (all.Slice(order[..trainCount]), all.Slice(order[trainCount..]));
+        int trainCount = Math.Clamp((int)Math.Round(count * (1 - options.ValidationFraction)), 1, count - 1);
+        return (order[..trainCount], order[trainCount..]);
     }
 
     public static Tensor ToTensor(ImageSet set) =>
         tensor(set.Pixels, new long[] { set.Count, set.Channels, set.Height, set.Width });
 
-    static bool HasIdxFiles(string dir) =>
+    internal static bool HasIdxFiles(string dir) =>
         Directory.EnumerateFiles(dir, "*idx3-ubyte*", SearchOption.AllDirectories).Any();
 
-    static void CheckSize(string path, ImageSet set, ModelConfig model)
+    static void CheckSize(string path, ImageSet set, ModelConfig model) => CheckSize(path, set.Channels, set.Height, set.Width, model);
+
+    internal static void CheckSize(string path, int channels, int height, int width, ModelConfig model)
     {
-        if (set.Channels != model.Channels || set.Height != model.Height || set.Width != model.Width)
+        if (channels != model.Channels || height != model.Height || width != model.Width)
             throw new InvalidDataException(
-                $"{path}: images are {set.Channels}×{set.Height}×{set.Width} but the model expects {model.Channels}×{model.Height}×{model.Width} (see --channels/--image-size)");
+                $"{path}: images are {channels}×{height}×{width} but the model expects {model.Channels}×{model.Height}×{model.Width} (see --channels/--image-size)");
     }
 }

@@ -16,8 +16,9 @@ public interface ITrainingObserver
 
 /// <summary>
 /// The reference post's training loop: Adam on recon + VQ + β·commitment, validation after each epoch, the best
-/// checkpoint chosen by validation reconstruction MSE. Data sit on the device as one tensor and are
-/// sliced per batch; losses are summed on the device and read once per epoch (no host sync per step).
+/// checkpoint chosen by validation reconstruction MSE. Batches are read from the images (a memory-mapped
+/// cache, or memory) one step ahead on a worker thread and moved to the device per step; losses are
+/// summed on the device and read once per epoch (no host sync per step).
 /// </summary>
 public sealed class TrainingLoop
 {
@@ -25,8 +26,8 @@ public sealed class TrainingLoop
     public const string StateFile = "trainer-state.json";
 
     readonly TrainingOptions options;
-    readonly Tensor train;
-    readonly Tensor validation;
+    readonly ITrainingImages train;
+    readonly ITrainingImages validation;
     readonly Device device;
 
     public VqVaeModel Model { get; }
@@ -35,7 +36,11 @@ public sealed class TrainingLoop
     public int CompletedEpochs { get; private set; }
     public double BestMse { get; private set; } = double.PositiveInfinity;
 
+    /// <summary>A loop over images already in tensors [N, C, H, W] (copied; small data and tests).</summary>
     public TrainingLoop(TrainingOptions options, Tensor trainImages, Tensor validationImages)
+        : this(options, InMemoryImages.From(trainImages), InMemoryImages.From(validationImages)) { }
+
+    public TrainingLoop(TrainingOptions options, ITrainingImages trainImages, ITrainingImages validationImages)
     {
         this.options = options;
         device = DeviceChoice.Resolve(options.Device);
@@ -43,9 +48,13 @@ public sealed class TrainingLoop
         manual_seed(options.Seed);
         Model = new VqVaeModel(options.Model, options.Codebook.Estimator);
         Model.to(device);
-        train = trainImages.to(device);
-        validation = validationImages.to(device);
-        if (Model.decoder is ConvDecoder convDecoder) convDecoder.InitialiseOutputBias(train.mean(new long[] { 0, 2, 3 }));
+        train = trainImages;
+        validation = validationImages;
+        if (Model.decoder is ConvDecoder convDecoder)
+        {
+            using var scope = NewDisposeScope();
+            convDecoder.InitialiseOutputBias(train.ChannelMeans().to(device));
+        }
         // With EMA updates the codebook is not a gradient-trained parameter.
         if (options.Codebook.Update == CodebookUpdate.Ema) Model.codebook.weight.requires_grad = false;
         Optimizer = optim.Adam(Model.parameters().Where(p => p.requires_grad), lr: options.LearningRate);
@@ -55,7 +64,7 @@ public sealed class TrainingLoop
     {
         get
         {
-            int steps = (int)((train.shape[0] + options.BatchSize - 1) / options.BatchSize);
+            int steps = (train.Count + options.BatchSize - 1) / options.BatchSize;
             return options.MaxStepsPerEpoch > 0 ? Math.Min(steps, options.MaxStepsPerEpoch) : steps;
         }
     }
@@ -64,14 +73,14 @@ public sealed class TrainingLoop
     public IReadOnlyList<EpochMetrics> Run(string outDir, ITrainingObserver? observer = null)
     {
         Directory.CreateDirectory(outDir);
-        observer?.Started(options, device, train.shape[0], validation.shape[0], StepsPerEpoch);
+        observer?.Started(options, device, train.Count, validation.Count, StepsPerEpoch);
         if (CompletedEpochs == 0 && options.Codebook.KmeansInit) InitialiseCodebookWithKmeans();
         for (int epoch = CompletedEpochs + 1; epoch <= options.Epochs; epoch++)
         {
             var clock = Stopwatch.StartNew();
             var (trainLoss, restarted, images) = TrainEpoch(epoch, observer);
             double trainSeconds = clock.Elapsed.TotalSeconds;
-            var metrics = Evaluator.Evaluate(Model, options.Codebook, validation, Math.Max(options.BatchSize, 256)) with
+            var metrics = Evaluator.Evaluate(Model, options.Codebook, validation, Math.Max(options.BatchSize, 256), device) with
             {
                 Epoch = epoch,
                 TrainLoss = trainLoss,
@@ -106,17 +115,17 @@ public sealed class TrainingLoop
         // Each epoch's shuffle and restarts draw from a generator seeded by (seed, epoch), so a resumed
         // run replays exactly the epochs it has not done.
         var generator = new Generator((ulong)(options.Seed * 100_003L + epoch));
-        var order = randperm(train.shape[0], generator: generator).to(device);
+        var order = ImageBatches.ToPositions(randperm(train.Count, generator: generator));
         var lossSum = zeros(1, device: device);
         int restarted = 0;
         long images = 0;
         int steps = StepsPerEpoch;
+        using var batches = new BatchPrefetcher(train, order, options.BatchSize, steps);
         for (int step = 0; step < steps; step++)
         {
             using var scope = NewDisposeScope();
-            long start = (long)step * options.BatchSize;
-            long count = Math.Min(options.BatchSize, train.shape[0] - start);
-            var x = train.index_select(0, order.narrow(0, start, count));
+            var x = batches.Next().to(device);
+            long count = x.shape[0];
             var output = Model.forward(x);
             var loss = VqVaeLoss.Compute(output, x, options.Codebook.Beta, withVqTerm: options.Codebook.Update == CodebookUpdate.Loss);
             Optimizer.zero_grad();
@@ -147,8 +156,8 @@ public sealed class TrainingLoop
         using var _ = no_grad();
         using var scope = NewDisposeScope();
         var generator = new Generator((ulong)options.Seed);
-        long n = Math.Min(train.shape[0], (long)options.BatchSize * options.KmeansBatches);
-        var sample = train.index_select(0, randperm(train.shape[0], generator: generator).narrow(0, 0, n).to(device));
+        long n = Math.Min(train.Count, (long)options.BatchSize * options.KmeansBatches);
+        var sample = train.Gather(ImageBatches.ToPositions(randperm(train.Count, generator: generator).narrow(0, 0, n))).to(device);
         var z = Model.Encode(sample).reshape(-1, options.Model.HiddenSize);
         Model.codebook.Assign(Kmeans.Fit(z, options.Model.CodebookSize, options.KmeansIterations, generator));
     }

@@ -23,12 +23,26 @@ public static class TrainingPictures
     /// <summary>10 rows of 10 validation inputs, each followed by a row of their reconstructions.</summary>
     public static void SaveReconstructions(string path, VqVaeModel model, Tensor validation, int seed, int pairs = 100)
     {
+        using var scope = NewDisposeScope();
+        int n = (int)Math.Min(pairs, validation.shape[0]);
+        var pick = randperm(validation.shape[0], generator: new Generator((ulong)seed)).narrow(0, 0, n).to(validation.device);
+        SaveReconstructions(path, model, validation.index_select(0, pick));
+    }
+
+    /// <summary>The same grid, reading only the pictured images from <paramref name="validation"/>.</summary>
+    public static void SaveReconstructions(string path, VqVaeModel model, ITrainingImages validation, int seed, int pairs = 100)
+    {
+        using var scope = NewDisposeScope();
+        int n = Math.Min(pairs, validation.Count);
+        var pick = ImageBatches.ToPositions(randperm(validation.Count, generator: new Generator((ulong)seed)).narrow(0, 0, n));
+        SaveReconstructions(path, model, validation.Gather(pick).to(model.parameters().First().device));
+    }
+
+    static void SaveReconstructions(string path, VqVaeModel model, Tensor x)
+    {
         using var _ = no_grad();
         using var scope = NewDisposeScope();
         model.eval();
-        int n = (int)Math.Min(pairs, validation.shape[0]);
-        var pick = randperm(validation.shape[0], generator: new Generator((ulong)seed)).narrow(0, 0, n).to(validation.device);
-        var x = validation.index_select(0, pick);
         var xHat = model.forward(x).Reconstruction;
         var c = model.Config;
         ImageGrid.SaveInterleaved(path, ToArray(x), ToArray(xHat), c.Channels, c.Height, c.Width,

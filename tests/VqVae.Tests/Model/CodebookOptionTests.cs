@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 
 namespace VqVae.Tests.Model;
 
-/// <summary>Each codebook option of issue 6 changes what it says it changes, and nothing when off.</summary>
+/// <summary>Each codebook option changes what it says it changes, and nothing when off.</summary>
 public class CodebookOptionTests
 {
     [Fact]

@@ -13,14 +13,16 @@ namespace VqVae.Exporter.Graphs;
 public static class PatchModelGraph
 {
     /// <summary>image [N, C, H, W] → Conv(k = s = p) as a matrix product → ReLU → Linear → <paramref name="output"/> [N, h, w, D].</summary>
-    public static string Encoder(ModuleOnnxMapper m, PatchEncoder encoder, ModelConfig config, string image, string output)
+    /// <param name="int8">when given, the Linear (D×D, the encoder's large product) is int8; the first
+    /// product, with only C·p·p inputs per row, stays float.</param>
+    public static string Encoder(ModuleOnnxMapper m, PatchEncoder encoder, ModelConfig config, string image, string output, Int8Layers? int8 = null)
     {
         var name = m.NameOf(encoder);
         // [N·h·w, D], one row per patch: ReLU right after the product lets ONNX Runtime fuse it into the
         // Gemm, and the Linear on rows is a plain 2-D product; the rows are NHWC in memory already.
         var x = m.PatchConv2d(encoder.cnn, image, config.Height, config.Width);
         x = m.Relu(x, $"{name}.relu");
-        x = m.Linear(encoder.linear, x);
+        x = int8 is null ? m.Linear(encoder.linear, x) : int8.Linear(encoder.linear, x);
         return m.Reshape(x, output, -1, config.LatentHeight, config.LatentWidth, encoder.linear.weight!.shape[0]);
     }
 
@@ -28,13 +30,15 @@ public static class PatchModelGraph
     /// latent [N, h, w, D] (NHWC, as the codebook lookup gives it) → ConvTranspose(k = s = p) as a matrix
     /// product → ReLU → Linear(D, C) → NCHW logits [N, C, H, W].
     /// </summary>
-    public static string Decoder(ModuleOnnxMapper m, PatchDecoder decoder, ModelConfig config, string latentNhwc)
+    /// <param name="int8">when given, the transposed convolution (the model's largest product) is int8;
+    /// the last Linear, down to the image's C channels, stays float.</param>
+    public static string Decoder(ModuleOnnxMapper m, PatchDecoder decoder, ModelConfig config, string latentNhwc, Int8Layers? int8 = null)
     {
         var name = m.NameOf(decoder);
         long h = config.LatentHeight, w = config.LatentWidth, p = config.PatchSize, c = config.Channels;
         // [N·h·w, p·p·D]: each latent position's p×p pixels, D channels each. ReLU right after the
         // product lets ONNX Runtime fuse it into the Gemm.
-        var x = m.PatchConvTranspose2d(decoder.cnn, latentNhwc);
+        var x = int8 is null ? m.PatchConvTranspose2d(decoder.cnn, latentNhwc) : int8.PatchConvTranspose2d(decoder.cnn, latentNhwc);
         x = m.Relu(x, $"{name}.relu");
         // The Linear acts on each pixel alone, so it runs on the pixels in patch order, one row each...
         x = m.Reshape(x, $"{name}.pixels", -1, decoder.linear.weight!.shape[1]);

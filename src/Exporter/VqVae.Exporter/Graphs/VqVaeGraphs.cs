@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json.Nodes;
 using Onnx;
 using TorchSharp;
 using VqVae.Checkpoints;
@@ -16,15 +17,16 @@ namespace VqVae.Exporter.Graphs;
 /// </summary>
 public static class VqVaeGraphs
 {
-    public static ModelProto Encoder(VqVaeModel model, CheckpointInfo info)
+    /// <param name="precision">Int8: the body's large products in int8 (<see cref="Int8Layers"/>); inputs and outputs stay float32.</param>
+    public static ModelProto Encoder(VqVaeModel model, CheckpointInfo info, GraphPrecision precision = GraphPrecision.Float32)
     {
         var c = model.Config;
         var g = new OnnxGraphBuilder("vqvae_encoder", "VQ-VAE encoder: image → continuous latent z_e (before quantization).");
         var m = new ModuleOnnxMapper(g, model);
         g.AddInput(OnnxContract.Image, DataType.Float, ImageDims(c), $"float32 [N, {c.Channels}, {c.Height}, {c.Width}] pixels in 0..1, NCHW.");
-        EncoderBody(m, model.encoder, c, OnnxContract.Image, OnnxContract.ZE);
+        EncoderBody(m, model.encoder, c, OnnxContract.Image, OnnxContract.ZE, Int8For(m, precision));
         g.AddOutput(OnnxContract.ZE, DataType.Float, LatentDims(c, c.HiddenSize), $"float32 [N, {c.LatentHeight}, {c.LatentWidth}, {c.HiddenSize}] encoder output, NHWC.");
-        return Finish(g, info);
+        return Finish(g, info, precision);
     }
 
     /// <summary>Nearest code by squared L2, written ‖z‖² − 2·z·Eᵀ + ‖E‖² (one MatMul, as Codebook.Distances), then the lookup.</summary>
@@ -55,36 +57,41 @@ public static class VqVaeGraphs
 
         g.AddOutput(OnnxContract.Codes, DataType.Int64, LatentDims(c, null), $"int64 [N, {c.LatentHeight}, {c.LatentWidth}] index of the nearest of {c.CodebookSize} codebook vectors.");
         g.AddOutput(OnnxContract.ZQ, DataType.Float, LatentDims(c, c.HiddenSize), $"float32 [N, {c.LatentHeight}, {c.LatentWidth}, {c.HiddenSize}] the chosen codebook vectors, NHWC.");
-        return Finish(g, info);
+        // Always float32: the nearest-code search is then exact on whatever encoder produced z_e.
+        return Finish(g, info, GraphPrecision.Float32);
     }
 
     /// <summary>Codes alone rebuild an image: the codebook lookup is inside the graph.</summary>
-    public static ModelProto Decoder(VqVaeModel model, CheckpointInfo info)
+    public static ModelProto Decoder(VqVaeModel model, CheckpointInfo info, GraphPrecision precision = GraphPrecision.Float32)
     {
         var c = model.Config;
         var g = new OnnxGraphBuilder("vqvae_decoder", "VQ-VAE decoder: code indices → codebook vectors → reconstructed image.");
         var m = new ModuleOnnxMapper(g, model);
         g.AddInput(OnnxContract.Codes, DataType.Int64, LatentDims(c, null), $"int64 [N, {c.LatentHeight}, {c.LatentWidth}] codebook indices in 0..{c.CodebookSize - 1}.");
         var latent = m.Embedding(model.codebook, model.codebook.weight, OnnxContract.Codes, "decoder.z_q");   // NHWC
-        var logits = DecoderBody(m, model.decoder, c, latent);
+        var logits = DecoderBody(m, model.decoder, c, latent, Int8For(m, precision));
         m.Sigmoid(logits, OnnxContract.Reconstruction);
         g.AddOutput(OnnxContract.Reconstruction, DataType.Float, ImageDims(c), $"float32 [N, {c.Channels}, {c.Height}, {c.Width}] reconstructed pixels in 0..1, NCHW.");
-        return Finish(g, info);
+        return Finish(g, info, precision);
     }
 
     /// <summary>The architecture switch: a new encoder kind adds one case here and one graph file.</summary>
-    public static string EncoderBody(ModuleOnnxMapper m, nn.Module<Tensor, Tensor> encoder, ModelConfig config, string image, string output) => encoder switch
+    public static string EncoderBody(ModuleOnnxMapper m, nn.Module<Tensor, Tensor> encoder, ModelConfig config, string image, string output,
+        Int8Layers? int8 = null) => encoder switch
     {
-        PatchEncoder patch => PatchModelGraph.Encoder(m, patch, config, image, output),
-        ConvEncoder conv => ConvModelGraph.Encoder(m, conv, image, output),
+        PatchEncoder patch => PatchModelGraph.Encoder(m, patch, config, image, output, int8),
+        ConvEncoder conv when int8 is null => ConvModelGraph.Encoder(m, conv, image, output),
+        ConvEncoder => throw Int8NotCovered("conv"),
         _ => throw new NotSupportedException($"no ONNX mapping for encoder {encoder.GetType().Name}"),
     };
 
     /// <param name="latentNhwc">the codebook vectors [N, h, w, D]; each body takes the layout it needs from there.</param>
-    public static string DecoderBody(ModuleOnnxMapper m, nn.Module<Tensor, Tensor> decoder, ModelConfig config, string latentNhwc) => decoder switch
+    public static string DecoderBody(ModuleOnnxMapper m, nn.Module<Tensor, Tensor> decoder, ModelConfig config, string latentNhwc,
+        Int8Layers? int8 = null) => decoder switch
     {
-        PatchDecoder patch => PatchModelGraph.Decoder(m, patch, config, latentNhwc),
-        ConvDecoder conv => ConvModelGraph.Decoder(m, conv, latentNhwc),
+        PatchDecoder patch => PatchModelGraph.Decoder(m, patch, config, latentNhwc, int8),
+        ConvDecoder conv when int8 is null => ConvModelGraph.Decoder(m, conv, latentNhwc),
+        ConvDecoder => throw Int8NotCovered("conv"),
         _ => throw new NotSupportedException($"no ONNX mapping for decoder {decoder.GetType().Name}"),
     };
 
@@ -94,11 +101,26 @@ public static class VqVaeGraphs
         ? new Dim[] { Dim.Symbolic(OnnxContract.Batch), c.LatentHeight, c.LatentWidth, d }
         : new Dim[] { Dim.Symbolic(OnnxContract.Batch), c.LatentHeight, c.LatentWidth };
 
-    static ModelProto Finish(OnnxGraphBuilder g, CheckpointInfo info)
+    /// <summary>
+    /// ONNX Runtime's CPU ConvInteger takes uint8 weights with one zero point per tensor and runs an
+    /// im2col per image; it has no integer ConvTranspose at all. The int8 export covers the patch model,
+    /// whose layers are matrix products.
+    /// </summary>
+    static NotSupportedException Int8NotCovered(string arch) =>
+        new($"int8 export covers the patch model (arch patch); this model is arch {arch}");
+
+    static Int8Layers? Int8For(ModuleOnnxMapper m, GraphPrecision precision) =>
+        precision == GraphPrecision.Int8 ? new Int8Layers(m) : null;
+
+    static ModelProto Finish(OnnxGraphBuilder g, CheckpointInfo info, GraphPrecision precision)
     {
         var c = info.Model;
         // The whole configuration as JSON for consumers that read it, plus single keys for quick look-ups.
-        g.AddMetadata(OnnxContract.MetadataKey, info.ToJson());
+        // "precision" is this graph's own arithmetic (an int8 folder's quantizer is float32).
+        var json = JsonNode.Parse(info.ToJson())!.AsObject();
+        json[OnnxContract.PrecisionField] = precision.MetadataValue();
+        g.AddMetadata(OnnxContract.MetadataKey, json.ToJsonString(ModelConfig.Json));
+        g.AddMetadata(OnnxContract.PrecisionKey, precision.MetadataValue());
         g.AddMetadata(OnnxContract.ArchKey, KebabCase.Name(c.Arch));
         g.AddMetadata(OnnxContract.ChannelsKey, c.Channels.ToString(CultureInfo.InvariantCulture));
         g.AddMetadata(OnnxContract.HeightKey, c.Height.ToString(CultureInfo.InvariantCulture));

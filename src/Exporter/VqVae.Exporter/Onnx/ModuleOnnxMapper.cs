@@ -157,7 +157,7 @@ public sealed class ModuleOnnxMapper
         Graph.AddNode("Add", new[] { input, body(input) }, NameOf(block));
 
     /// <summary>The patch size p of a convolution the matrix-product form covers: square kernel = stride, no padding, dilation 1, one group.</summary>
-    static long RequirePatchKernel(string name, Convolution conv, long p)
+    internal static long RequirePatchKernel(string name, Convolution conv, long p)
     {
         bool patchwise = conv.kernel_size.All(k => k == p) && conv.stride.All(s => s == p)
             && (conv.padding is null || conv.padding.All(x => x == 0)) && conv.dilation.All(x => x == 1) && conv.groups == 1;

@@ -75,6 +75,9 @@ public sealed class OnnxGraphBuilder
     public string AddInitializer(string name, long[] values, long[] dims, string? docString = null) =>
         AddInitializer(name, DataType.Int64, MemoryMarshal.AsBytes(values.AsSpan()), values.Length, dims, docString);
 
+    public string AddInitializer(string name, sbyte[] values, long[] dims, string? docString = null) =>
+        AddInitializer(name, DataType.Int8, MemoryMarshal.AsBytes(values.AsSpan()), values.Length, dims, docString);
+
     string AddInitializer(string name, DataType type, ReadOnlySpan<byte> bytes, long count, long[] dims, string? docString)
     {
         if (dims.Aggregate(1L, (a, b) => a * b) != count)

@@ -17,6 +17,7 @@ public sealed class FolderScorer(IImageScorer scorer, VqVaeModelFolder model)
     public const string MetricsFile = "metrics.csv";
     public const string ReconstructionsFolder = "reconstructions";
     public const string GridFile = "reconstruction-grid.png";
+    public const string SummaryFile = "summary.json";
     /// <summary>The grid shows this many images drawn evenly at random from the folder, inputs and reconstructions in alternate rows (as the reference post's).</summary>
     public const int GridImages = 50;
 
@@ -75,8 +76,7 @@ public sealed class FolderScorer(IImageScorer scorer, VqVaeModelFolder model)
         if (scored > 0)
         {
             var (inputs, outputs) = grid.InPathOrder();
-            ImageGrid.SaveInterleaved(Path.Combine(outputFolder, GridFile), inputs, outputs,
-                c.Channels, c.Height, c.Width, pairsPerRow: 10, scale: Math.Max(1, 64 / c.Height));
+            SaveGrid(outputFolder, inputs, outputs, c);
         }
         return new RunSummary
         {
@@ -92,6 +92,11 @@ public sealed class FolderScorer(IImageScorer scorer, VqVaeModelFolder model)
             ExecutionProvider = scorer.ExecutionProvider,
         };
     }
+
+    /// <summary>reconstruction-grid.png: inputs and their reconstructions in alternate rows of 10, about 64 pixels high each.</summary>
+    internal static void SaveGrid(string outputFolder, float[] inputs, float[] outputs, ModelConfig c) =>
+        ImageGrid.SaveInterleaved(Path.Combine(outputFolder, GridFile), inputs, outputs,
+            c.Channels, c.Height, c.Width, pairsPerRow: 10, scale: Math.Max(1, 64 / c.Height));
 
     /// <summary>reconstructions/&lt;relative path&gt;(.png), sub-folders created as needed.</summary>
     internal static void WritePng(string outputFolder, string relativePath, ReadOnlySpan<float> reconstruction, int channels, int height, int width)

@@ -18,6 +18,25 @@ public sealed class GridSample(int size, int seed)
         if (slot < size) kept[slot] = (path, input.ToArray(), output.ToArray());
     }
 
+    /// <summary>
+    /// The positions (ascending) that a sample of <paramref name="size"/> keeps from a stream of
+    /// <paramref name="count"/> images. The draws depend on nothing but the count, so a merge of shards
+    /// picks the images a single run over the same files would have picked.
+    /// </summary>
+    public static IReadOnlyList<int> Positions(int size, int seed, int count)
+    {
+        var kept = new List<int>();
+        var random = new Random(seed);
+        for (int seen = 1; seen <= count; seen++)
+        {
+            if (kept.Count < size) { kept.Add(seen - 1); continue; }
+            int slot = random.Next(seen);
+            if (slot < size) kept[slot] = seen - 1;
+        }
+        kept.Sort();
+        return kept;
+    }
+
     public (float[] Inputs, float[] Outputs) InPathOrder()
     {
         var ordered = kept.OrderBy(k => k.Path, StringComparer.Ordinal).ToList();

@@ -25,6 +25,7 @@ internal sealed class PixelLoader
     readonly DataViewSchema.Column pixelColumn;
     readonly int pixelCount;
     VBuffer<float> buffer;
+    ImageBatch? single;
 
     public PixelLoader(MLContext context, VqVaeModelFolder model, VqVaePipelineOptions options)
     {
@@ -78,6 +79,17 @@ internal sealed class PixelLoader
             values.CopyTo(batch.LoadRow(file));
         }
         if (row != rows.Count) throw new InvalidOperationException($"the image steps gave {row} rows for {rows.Count} files");
+    }
+
+    /// <summary>One file's pixels into <paramref name="pixels"/>; null, or why the file cannot be scored.</summary>
+    public string? Load(string path, Span<float> pixels)
+    {
+        single ??= new ImageBatch(1, pixelCount, codeCount: 1);
+        single.Reset(1);
+        Load([path], single);
+        if (single.Problem(0) is { } problem) return problem;
+        single.LoadRow(0).CopyTo(pixels);
+        return null;
     }
 
     /// <summary>What reading or decoding one file can throw in ML.NET's image steps (say, a file gone since the check).</summary>

@@ -1,9 +1,13 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace VqVae.MlNetConsumer.Scoring;
 
 /// <summary>A file or row that could not be scored, and why.</summary>
 public sealed record ScoreFailure(string Path, string Reason);
+
+/// <summary>One shard's figures, as a merged summary.json lists them.</summary>
+public sealed record ShardRun(string Shard, string Folder, int Found, int Scored, int Failed, double Seconds, double ImagesPerSecond);
 
 /// <summary>summary.json of a score or decode run.</summary>
 public sealed record RunSummary
@@ -24,6 +28,13 @@ public sealed record RunSummary
     public double Seconds { get; init; }
     public double ImagesPerSecond { get; init; }
     public string ExecutionProvider { get; init; } = "";
+    /// <summary>SHA-256 of the graph files that ran (<see cref="ModelIdentity"/>): shards of one run must agree on it.</summary>
+    public string ModelSha256 { get; init; } = "";
+    /// <summary>True once every file was scored and every output written; merge refuses a shard without it.</summary>
+    public bool Finished { get; init; }
+    /// <summary>A merged run only: what each shard reported.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<ShardRun>? ShardRuns { get; init; }
 
     public string ToJson() => JsonSerializer.Serialize(this, ModelConfig.Json);
     public static RunSummary FromJson(string json) =>

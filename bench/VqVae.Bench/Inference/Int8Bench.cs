@@ -1,0 +1,81 @@
+using VqVae.Checkpoints;
+using VqVae.Data;
+using VqVae.Exporter;
+using VqVae.Exporter.Graphs;
+using VqVae.Exporter.Verification;
+using VqVae.Training;
+
+namespace VqVae.Bench;
+
+/// <summary>One trained model exported in float32 and in int8: batched ONNX Runtime throughput of each, and how close int8 comes.</summary>
+public sealed record Int8Result(string Preset, string Model, int Batch, Samples Float32, Samples Int8, Int8Report Accuracy, string Measured)
+{
+    public double Speedup => Int8.Median / Float32.Median;
+}
+
+/// <summary>
+/// The int8 export (`vqvae-export --int8`) against the float32 one, on a trained model — int8 accuracy
+/// depends on the weights, so a freshly initialised model would say nothing about it. Throughput: the
+/// three graphs chained directly in ONNX Runtime (<see cref="OrtChain"/>, the bench's session options),
+/// float32 and int8 passes interleaved so a change in the machine's load falls on both alike.
+/// Accuracy: <see cref="Int8Verifier"/> on the model's validation images, as `--int8 --verify` prints it.
+/// </summary>
+public static class Int8Bench
+{
+    public static Int8Result Run(string preset, string modelPath, BenchSettings settings, BenchData data, string workDir, Action<string> log)
+    {
+        var checkpoint = Checkpoint.Resolve(modelPath);
+        var (model, info) = Checkpoint.Load(checkpoint);
+        using (model)
+        {
+            var c = model.Config;
+            var folder = Path.Combine(workDir, $"int8-{preset}");
+            string float32 = Path.Combine(folder, "float32"), int8 = Path.Combine(folder, "int8");
+            log($"{preset}: exporting {checkpoint} as float32 and int8");
+            VqVaeOnnxExporter.Export(model, info, float32, force: true);
+            VqVaeOnnxExporter.Export(model, info, int8, force: true, GraphPrecision.Int8);
+
+            // The run's own validation split when its data is where it was trained, else the bench's images of the preset.
+            var validation = ValidationSplit(info);
+            var images = validation ?? data.ImagesFor(preset);
+            if (images.Channels != c.Channels || images.Height != c.Height || images.Width != c.Width)
+                throw new InvalidDataException($"{checkpoint}: a {c.Channels}×{c.Height}×{c.Width} model, not one for the {preset} images");
+
+            int batch = settings.InferenceBatch;
+            var batched = images.Slice(Enumerable.Range(0, batch * settings.BatchesPerRepeat).Select(i => i % images.Count).ToArray());
+            log($"{preset}: ONNX Runtime float32 and int8, {settings.InferenceRepeats} interleaved passes of {batched.Count} images");
+            var floatRates = new List<double>();
+            var int8Rates = new List<double>();
+            using (var floatChain = new OrtChain(float32, settings.Threads))
+            using (var int8Chain = new OrtChain(int8, settings.Threads))
+            {
+                for (int r = 0; r < settings.InferenceRepeats; r++)
+                {
+                    floatRates.AddRange(floatChain.Measure(batched, batch, 1).Values);
+                    int8Rates.AddRange(int8Chain.Measure(batched, batch, 1).Values);
+                }
+            }
+
+            log($"{preset}: int8 against float32 on {images.Count} {(validation is null ? "bench" : "validation")} images");
+            var accuracy = Int8Verifier.Verify(model, int8, images.Pixels, usedImages: true);
+            string modelText = $"{info.Training?.Preset ?? "?"}, epoch {info.Epoch}, validation MSE {info.Metrics?.ValidationMse:F5}";
+            string passes = settings.InferenceRepeats == 1 ? "1 timed pass" : $"median of {settings.InferenceRepeats} timed passes";
+            return new Int8Result(preset, modelText, batch, new Samples(floatRates), new Samples(int8Rates), accuracy,
+                $"encoder → quantizer → decoder sessions on {batched.Count} images in memory, batches of {batch}, each pass after its own warm-up pass, " +
+                $"float32 and int8 passes alternating; {passes}. Accuracy on {accuracy.Images} " +
+                (validation is null ? $"of the bench's {preset} images" : "validation images of the run") + ", against TorchSharp float32");
+        }
+    }
+
+    /// <summary>The validation split the trainer made, when the run's data is still where it was trained.</summary>
+    static ImageSet? ValidationSplit(CheckpointInfo info)
+    {
+        var training = info.Training;
+        if (training is null || !Path.Exists(training.DataPath)) return null;
+        var options = new TrainingOptions
+        {
+            Model = info.Model, DataPath = training.DataPath, Seed = training.Seed, ValidationFraction = training.ValidationFraction,
+        };
+        return TrainingData.Load(options).Validation;
+    }
+}

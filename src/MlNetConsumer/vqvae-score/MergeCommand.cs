@@ -1,0 +1,51 @@
+using System.CommandLine;
+using System.Globalization;
+using VqVae.MlNetConsumer.Scoring;
+
+namespace VqVae.MlNetConsumer.Cli;
+
+/// <summary>`merge --out DIR [--force] SHARD_DIR...`: the N shards of one `score --shard I/N` run, put back together.</summary>
+internal static class MergeCommand
+{
+    public static Command Create(TextWriter stdout, TextWriter stderr)
+    {
+        var output = ScoreCli.RequiredPath("--out", "output folder: what one unsharded score run writes");
+        var force = ScoreCli.Force();
+        var shards = new Argument<string[]>("SHARD_DIR")
+        {
+            Description = "the output folders of score --shard 0/N … N−1/N, in any order",
+            Arity = ArgumentArity.OneOrMore,
+        };
+        var command = new Command("merge", "Merge the outputs of the shards of one score run into what a single run writes.")
+        {
+            output, force, shards,
+        };
+        command.SetAction(parse => ScoreCli.Guarded(stderr, () => Run(
+            parse.GetValue(output)!, parse.GetValue(force), parse.GetValue(shards)!, stdout)));
+        return command;
+    }
+
+    static int Run(string outputDir, bool force, string[] shardDirs, TextWriter stdout)
+    {
+        // Every refusal comes before anything is written.
+        var output = ScoreCli.CheckOutput(outputDir, force);
+        foreach (var shard in shardDirs.Select(d => Path.GetFullPath(d.TrimEnd(Path.DirectorySeparatorChar))))
+            if (IsWithin(shard, output) || IsWithin(output, shard))
+                throw new UsageException($"--out {output} and the shard folder {shard} overlap: the merge would replace its own input");
+        var merger = ShardMerger.Open(shardDirs);
+
+        RunSummary summary = null!;
+        AtomicFile.WriteDirectory(output, temp => summary = merger.Merge(temp));
+
+        var inv = CultureInfo.InvariantCulture;
+        stdout.WriteLine(string.Format(inv, "merged {0} shards: scored {1} of {2} images ({3} failed); slowest shard {4:F1}s, {5:F1} images/s",
+            merger.Shards.Count, summary.Scored, summary.Found, summary.Failed, summary.Seconds, summary.ImagesPerSecond));
+        if (summary.MeanMse is double mse)
+            stdout.WriteLine(string.Format(inv, "mean MSE {0:G4}, mean PSNR {1:F2} dB", mse, summary.MeanPsnr));
+        stdout.WriteLine($"wrote {output}");
+        return summary.Failed > 0 ? ScoreCli.SomeFailed : ScoreCli.Ok;
+    }
+
+    static bool IsWithin(string path, string folder) =>
+        (path + Path.DirectorySeparatorChar).StartsWith(folder + Path.DirectorySeparatorChar, StringComparison.Ordinal);
+}

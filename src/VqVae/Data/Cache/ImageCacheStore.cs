@@ -1,0 +1,70 @@
+namespace VqVae.Data.Cache;
+
+/// <summary>What opening a cache did: reused it, or (re)built it and why, with how many images were decoded.</summary>
+public sealed record CacheOutcome(string Path, bool Built, int Decoded, string Reason);
+
+/// <summary>
+/// Opens the cache of a source, building it first when there is none, when it is stale (the source's
+/// fingerprint changed) or when it is damaged (cut short, wrong header, checksum mismatch).
+/// A cache that is valid and current is mapped as it is: no image is decoded.
+/// </summary>
+public static class ImageCacheStore
+{
+    /// <summary>The cache of every image below <paramref name="folder"/>, at C×H×W, in <paramref name="cacheFolder"/>.</summary>
+    public static (ImageCache Cache, CacheOutcome Outcome) OpenFolder(string folder, int channels, int height, int width, string cacheFolder)
+    {
+        if (channels is not (1 or 3)) throw new ArgumentOutOfRangeException(nameof(channels), $"channels must be 1 or 3, not {channels}");
+        if (height < 1 || width < 1) throw new ArgumentOutOfRangeException(nameof(height), $"image size {height}x{width} must be positive");
+        var files = ImageFolderListing.List(folder);
+        var hash = SourceFingerprint.OfFolder(files, channels, height, width);
+        var path = Path.Combine(cacheFolder, $"images-{channels}x{height}x{width}.u8cache");
+        return Open(path, hash, () => ImageCacheBuilder.BuildFromFolder(path, folder, files, channels, height, width, hash));
+    }
+
+    /// <summary>The cache of an IDX image file (plain or gzipped).</summary>
+    public static (ImageCache Cache, CacheOutcome Outcome) OpenIdx(string idxFile, string cacheFolder)
+    {
+        var hash = SourceFingerprint.OfIdxFile(idxFile);
+        var name = Path.GetFileName(idxFile);
+        if (name.EndsWith(".gz", StringComparison.OrdinalIgnoreCase)) name = name[..^3];
+        // Without "idx3-ubyte" in its name, so a search for IDX files never takes the cache for one.
+        var path = Path.Combine(cacheFolder, $"{name.Replace("-idx3-ubyte", "", StringComparison.Ordinal)}.u8cache");
+        return Open(path, hash, () => ImageCacheBuilder.BuildFromIdx(path, idxFile, hash));
+    }
+
+    static (ImageCache, CacheOutcome) Open(string path, byte[] hash, Func<int> build)
+    {
+        string reason;
+        if (!File.Exists(path)) reason = "no cache yet";
+        else
+        {
+            var (existing, problem) = ImageCache.TryOpen(path);
+            if (existing is not null && existing.SourceHash.AsSpan().SequenceEqual(hash))
+                return (existing, new CacheOutcome(path, Built: false, Decoded: 0, "up to date"));
+            existing?.Dispose();
+            reason = problem is null ? "the source changed since it was built" : $"the cache was damaged: {problem}";
+        }
+        RemoveAbandonedTemporaries(path);
+        int decoded = build();
+        var (cache, error) = ImageCache.TryOpen(path);
+        if (cache is null) throw new IOException($"{path}: the cache just written does not read back: {error}");
+        return (cache, new CacheOutcome(path, Built: true, decoded, reason));
+    }
+
+    /// <summary>Temporary files of builds whose process is gone (killed mid-build).</summary>
+    static void RemoveAbandonedTemporaries(string path)
+    {
+        var folder = Path.GetDirectoryName(path)!;
+        foreach (var file in Directory.EnumerateFiles(folder, Path.GetFileName(path) + ".tmp-*"))
+        {
+            if (int.TryParse(file[(file.LastIndexOf('-') + 1)..], out var pid) && IsRunning(pid)) continue;
+            try { File.Delete(file); } catch (IOException) { }
+        }
+    }
+
+    static bool IsRunning(int pid)
+    {
+        try { using var p = System.Diagnostics.Process.GetProcessById(pid); return !p.HasExited; }
+        catch (ArgumentException) { return false; }
+    }
+}

@@ -1,0 +1,45 @@
+using VqVae.Checkpoints;
+using VqVae.Exporter;
+using VqVae.Exporter.Graphs;
+using VqVae.MlNetConsumer.Scoring;
+
+namespace VqVae.MlNetConsumer.Tests;
+
+/// <summary>An int8 export (`vqvae-export --int8`) is an ordinary model folder to the consumer: same graphs, same interface.</summary>
+[Collection(TrainedCollection.Name)]
+public sealed class Int8FolderTests(TrainedModels models) : IDisposable
+{
+    readonly string temp = Directory.CreateTempSubdirectory("vqvae-mlnet-int8-").FullName;
+    public void Dispose() => Directory.Delete(temp, recursive: true);
+
+    [Fact]
+    public void An_int8_folder_opens_and_scores_with_codes_close_to_float32s()
+    {
+        var c = models.Gray;
+        var int8 = Path.Combine(temp, "onnx-int8");
+        VqVaeOnnxExporter.Export(c.Model, new CheckpointInfo { Model = c.Config, Epoch = 1 }, int8, precision: GraphPrecision.Int8);
+
+        var folder = VqVaeModelFolder.Open(int8);
+        Assert.Equal(c.Config, folder.Config);
+
+        var float32Out = Path.Combine(temp, "float32");
+        var int8Out = Path.Combine(temp, "int8");
+        var floatRun = Cli.Run("score", "--model", c.OnnxFolder, "--images", c.ImagesFolder, "--out", float32Out);
+        var int8Run = Cli.Run("score", "--model", int8, "--images", c.ImagesFolder, "--out", int8Out);
+        Assert.True(floatRun.ExitCode == 0, floatRun.Err);
+        Assert.True(int8Run.ExitCode == 0, int8Run.Err);
+
+        var expected = ReadCodes(Path.Combine(float32Out, "codes.csv"));
+        var actual = ReadCodes(Path.Combine(int8Out, "codes.csv"));
+        Assert.Equal(expected.Select(r => r.Path), actual.Select(r => r.Path));
+        long same = expected.Zip(actual).Sum(p => p.First.Codes.Zip(p.Second.Codes).Count(q => q.First == q.Second));
+        long all = expected.Sum(r => r.Codes.Length);
+        Assert.True(same >= 0.95 * all, $"{same} of {all} codes identical to float32's");
+    }
+
+    static List<CodesRow> ReadCodes(string path)
+    {
+        using var reader = new StreamReader(path);
+        return CodesCsv.Read(reader, path).Select(r => r.Row ?? throw new Xunit.Sdk.XunitException(r.Error!.Reason)).ToList();
+    }
+}
