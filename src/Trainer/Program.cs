@@ -1,6 +1,7 @@
+using VqVae;
 using VqVae.Trainer;
 using VqVae.Training;
 
 // Before the first torch call: libtorch reads these native settings once, when it loads.
 LibtorchEnvironment.Prepare();
-return TrainerCli.Run(args);
+return CliHost.Run(TrainerCli.Tool, () => TrainerCli.Run(args));

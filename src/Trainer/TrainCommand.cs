@@ -79,7 +79,7 @@ public static class TrainCommand
             EmaDecay = parse.GetValue(EmaDecay) ?? c.EmaDecay,
         };
         codebook.Validate();
-        return preset with
+        var options = preset with
         {
             Model = model,
             Codebook = codebook,
@@ -92,5 +92,7 @@ public static class TrainCommand
             Threads = parse.GetValue(Threads),
             MaxStepsPerEpoch = parse.GetValue(MaxSteps),
         };
+        TrainOptionChecks.Validate(options);
+        return options;
     }
 }

@@ -11,12 +11,16 @@ public static class TrainRun
     public static int Execute(TrainingOptions options, string outDir, bool force, bool resume, int? epochs = null)
     {
         bool exists = Directory.Exists(outDir) && Directory.EnumerateFileSystemEntries(outDir).Any();
-        if (exists && !force && !resume)
-            return TrainerCli.Fail($"{outDir}: output folder exists and is not empty (use --force to replace it, or --resume to continue it)");
         if (resume && !exists)
             return TrainerCli.Fail($"{outDir}: nothing to resume (no such run)");
         try
         {
+            if (!resume)
+            {
+                if (exists && !force) return TrainerCli.Fail($"{outDir}: output folder exists and is not empty (use --force to replace it, or --resume to continue it)");
+                OutputFolder.Check(outDir, force, TrainerCli.Tool, [("--data", options.DataPath)]);
+            }
+            else StaleTemporaries.Remove(outDir);
             if (resume)
             {
                 // The run's own configuration wins, so a resumed run is the same run; only --epochs may extend it.
@@ -29,6 +33,8 @@ public static class TrainRun
             var loop = new TrainingLoop(options, data.Train, data.Validation);
             if (resume) loop.RestoreFrom(outDir);
             else if (exists) Directory.Delete(outDir, recursive: true);
+            Directory.CreateDirectory(outDir);
+            OutputFolder.Mark(outDir, TrainerCli.Tool);
 
             var view = new TrainingConsoleView();
             view.Run(() => loop.Run(outDir, view));
@@ -41,9 +47,19 @@ public static class TrainRun
             AnsiConsole.MarkupLineInterpolated($"best epoch {info.Epoch}: validation MSE {info.Metrics?.ValidationMse:F5}, {info.Metrics?.ActiveCodes} codes in use → [green]{outDir}[/]");
             return 0;
         }
-        catch (Exception e) when (e is InvalidDataException or IOException or InvalidOperationException)
+        catch (TrainingDivergedException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return TrainerCli.Diverged;
+        }
+        // A full disk is left to CliHost, which names the file being written.
+        catch (Exception e) when (e is InvalidDataException or IOException or InvalidOperationException && !DiskFull.Is(e))
         {
             return TrainerCli.Fail(e.Message);
+        }
+        catch (Exception e) when (OutOfMemory.Is(e))
+        {
+            return TrainerCli.Fail(OutOfMemory.Describe(options));
         }
     }
 

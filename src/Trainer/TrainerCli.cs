@@ -19,8 +19,18 @@ public static class TrainerCli
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(FloorCommand.Create());
         root.Subcommands.Add(ReportCommand.Create());
-        return root.Parse(args).Invoke();
+        root.Subcommands.Add(PriorCommand.Create());
+        root.Subcommands.Add(ClassifierCommand.Create());
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0) return Fail(CliMessages.Plain(parsed.Errors[0].Message));
+        // Exceptions reach CliHost, which prints one line instead of a stack trace.
+        return parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
     }
+
+    public const string Tool = "vqvae-train";
+
+    /// <summary>Exit code of a run stopped because its loss stopped being a finite number.</summary>
+    public const int Diverged = 3;
 
     /// <summary>One line on stderr naming what is wrong, and the exit code for bad input.</summary>
     public static int Fail(string message)

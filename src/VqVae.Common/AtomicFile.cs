@@ -6,15 +6,20 @@ namespace VqVae;
 /// </summary>
 public static class AtomicFile
 {
+    /// <summary>Held while a finished temporary is renamed into place; a signal handler takes it before removing temporaries.</summary>
+    public static readonly object Gate = new();
+
+    static readonly List<string> temporaries = new();
+
     public static void Write(string path, Action<Stream> write)
     {
-        var temp = TempNameFor(path);
+        var temp = Begin(path);
         try
         {
             using (var stream = File.Create(temp)) { write(stream); stream.Flush(flushToDisk: true); }
-            File.Move(temp, path, overwrite: true);
+            lock (Gate) File.Move(temp, path, overwrite: true);
         }
-        finally { if (File.Exists(temp)) File.Delete(temp); }
+        finally { End(temp); }
     }
 
     public static void WriteAllText(string path, string text) =>
@@ -24,19 +29,71 @@ public static class AtomicFile
     public static void WriteDirectory(string path, Action<string> fill)
     {
         path = Path.GetFullPath(path.TrimEnd(Path.DirectorySeparatorChar));
-        var temp = TempNameFor(path);
+        var temp = Begin(path);
         var old = path + ".old";
         Directory.CreateDirectory(temp);
         try
         {
             fill(temp);
-            if (Directory.Exists(old)) Directory.Delete(old, recursive: true);
-            // Two renames: the old folder stays whole until the new one is complete and in place.
-            if (Directory.Exists(path)) Directory.Move(path, old);
-            Directory.Move(temp, path);
+            lock (Gate)
+            {
+                if (Directory.Exists(old)) Directory.Delete(old, recursive: true);
+                // Two renames: the old folder stays whole until the new one is complete and in place.
+                if (Directory.Exists(path)) Directory.Move(path, old);
+                Directory.Move(temp, path);
+            }
             if (Directory.Exists(old)) Directory.Delete(old, recursive: true);
         }
-        finally { if (Directory.Exists(temp)) Directory.Delete(temp, recursive: true); }
+        finally { End(temp); }
+    }
+
+    /// <summary>The temporary most recently started and not yet finished, if any (for messages).</summary>
+    public static string? NewestTemporary { get { lock (temporaries) return temporaries.LastOrDefault(); } }
+
+    /// <summary>The output a temporary name stands for: <c>DIR/.NAME.tmp-PID/...</c> → <c>DIR/NAME/...</c>.</summary>
+    public static string FinalPathOf(string path) =>
+        System.Text.RegularExpressions.Regex.Replace(path, @"(^|/)\.([^/]+)\.tmp-\d+(?=/|$)", "$1$2");
+
+    /// <summary>Deletes every temporary this process has started and not finished (on SIGINT/SIGTERM); returns how many.</summary>
+    public static int RemoveTemporaries()
+    {
+        string[] open;
+        lock (temporaries) open = temporaries.ToArray();
+        int removed = 0;
+        foreach (var temp in open)
+        {
+            // A writer may still be adding files: try a few times.
+            for (int attempt = 0; attempt < 5; attempt++)
+            {
+                try
+                {
+                    if (Directory.Exists(temp)) Directory.Delete(temp, recursive: true);
+                    else if (File.Exists(temp)) File.Delete(temp);
+                    else break;
+                    removed++;
+                    break;
+                }
+                catch (IOException) { Thread.Sleep(20); }
+            }
+        }
+        return removed;
+    }
+
+    static string Begin(string path)
+    {
+        var temp = TempNameFor(path);
+        lock (temporaries) temporaries.Add(temp);
+        return temp;
+    }
+
+    static void End(string temp)
+    {
+        try
+        {
+            if (Directory.Exists(temp)) Directory.Delete(temp, recursive: true);
+            else if (File.Exists(temp)) File.Delete(temp);
+        }
+        finally { lock (temporaries) temporaries.Remove(temp); }
     }
 
     /// <summary>

@@ -81,9 +81,16 @@ public sealed class CliTests(TrainedModels models) : IDisposable
         AssertBadInput(code, error, outDir, "already exists");
         Assert.Equal(new[] { "notes.txt" }, Directory.GetFiles(outDir).Select(Path.GetFileName));
 
+        // Not the exporter's folder: --force leaves it too.
+        var (refused, _, refusedError) = Run("--model", training, "--force");
+        AssertBadInput(refused, refusedError, outDir, "not written by vqvae-export");
+        Assert.Equal(new[] { "notes.txt" }, Directory.GetFiles(outDir).Select(Path.GetFileName));
+
+        Directory.Delete(outDir, recursive: true);
+        Assert.Equal(0, Run("--model", training).Code);
         var (forced, _, forcedError) = Run("--model", training, "--force");
         Assert.True(forced == 0, forcedError);
-        Assert.Equal(OnnxContract.Files.Order(), Directory.GetFiles(outDir).Select(Path.GetFileName).Order()!);
+        Assert.Equal(OnnxContract.Files.Append(OutputFolder.ManifestFile).Order(), Directory.GetFiles(outDir).Select(Path.GetFileName).Order()!);
     }
 
     [Fact]

@@ -15,7 +15,7 @@ public sealed class ExporterTests(TrainedModels models) : IDisposable
     {
         var m = models["patch-gray"];
         Assert.Equal(Path.Combine(m.TrainingDir, OnnxContract.OutputFolder), m.OnnxDir);
-        Assert.Equal(OnnxContract.Files.Order(), Directory.GetFiles(m.OnnxDir).Select(Path.GetFileName).Order()!);
+        Assert.Equal(OnnxContract.Files.Append(OutputFolder.ManifestFile).Order(), Directory.GetFiles(m.OnnxDir).Select(Path.GetFileName).Order()!);
     }
 
     [Fact]
@@ -29,7 +29,7 @@ public sealed class ExporterTests(TrainedModels models) : IDisposable
     }
 
     [Fact]
-    public void An_existing_output_folder_is_refused_untouched_without_force_and_replaced_with_it()
+    public void An_existing_output_folder_is_refused_untouched_and_force_replaces_only_an_export()
     {
         var training = CopyOf(models["conv-rgb"].TrainingDir, "existing");
         var outDir = Path.Combine(scratch, "out");
@@ -37,13 +37,20 @@ public sealed class ExporterTests(TrainedModels models) : IDisposable
         var marker = Path.Combine(outDir, "keep.txt");
         File.WriteAllText(marker, "mine");
 
-        var e = Assert.Throws<IOException>(() => VqVaeOnnxExporter.ExportCheckpoint(training, outDir));
-        Assert.StartsWith(outDir, e.Message);
+        var e = Assert.Throws<OutputRefusedException>(() => VqVaeOnnxExporter.ExportCheckpoint(training, outDir));
+        Assert.Contains(outDir, e.Message);
         Assert.Equal(new[] { marker }, Directory.GetFiles(outDir));
         Assert.Equal("mine", File.ReadAllText(marker));
 
-        VqVaeOnnxExporter.ExportCheckpoint(training, outDir, force: true);
-        Assert.Equal(OnnxContract.Files.Order(), Directory.GetFiles(outDir).Select(Path.GetFileName).Order()!);
+        // --force replaces only a folder the exporter wrote: a user's folder stays as it is.
+        var forced = Assert.Throws<OutputRefusedException>(() => VqVaeOnnxExporter.ExportCheckpoint(training, outDir, force: true));
+        Assert.Contains("not written by vqvae-export", forced.Message);
+        Assert.Equal("mine", File.ReadAllText(marker));
+
+        var exported = Path.Combine(scratch, "exported");
+        VqVaeOnnxExporter.ExportCheckpoint(training, exported);
+        VqVaeOnnxExporter.ExportCheckpoint(training, exported, force: true);
+        Assert.Equal(OnnxContract.Files.Append(OutputFolder.ManifestFile).Order(), Directory.GetFiles(exported).Select(Path.GetFileName).Order()!);
         Assert.DoesNotContain(Directory.GetDirectories(scratch), d => Path.GetFileName(d).StartsWith('.'));
     }
 

@@ -166,9 +166,18 @@ public sealed class ScoreCliTests(TrainedModels models) : IDisposable
         Assert.Contains("already exists; pass --force", refused.Err);
         Assert.Equal(["keep.txt"], Directory.GetFileSystemEntries(output).Select(Path.GetFileName));
 
+        // --force replaces only what vqvae-score wrote: a user's folder is refused with it too.
+        var notOurs = Cli.Run("score", "--model", c.OnnxFolder, "--images", c.ImagesFolder, "--out", output, "--force");
+        Assert.Equal(2, notOurs.ExitCode);
+        Assert.Contains("not written by vqvae-score", notOurs.Err);
+        Assert.Equal(["keep.txt"], Directory.GetFileSystemEntries(output).Select(Path.GetFileName));
+
+        File.Delete(Path.Combine(output, "keep.txt"));
+        Assert.Equal(0, Cli.Run("score", "--model", c.OnnxFolder, "--images", c.ImagesFolder, "--out", output).ExitCode);
+        File.WriteAllText(Path.Combine(output, "codes.csv"), "stale");
         var forced = Cli.Run("score", "--model", c.OnnxFolder, "--images", c.ImagesFolder, "--out", output, "--force");
         Assert.Equal(0, forced.ExitCode);
-        Assert.False(File.Exists(Path.Combine(output, "keep.txt")));
+        Assert.NotEqual("stale", File.ReadAllText(Path.Combine(output, "codes.csv")));
         Assert.True(File.Exists(Path.Combine(output, "codes.csv")));
         // Nothing temporary is left beside it.
         Assert.Equal(["existing"], Directory.GetFileSystemEntries(temp).Select(Path.GetFileName).Where(n => n!.Contains("existing")));

@@ -3,6 +3,7 @@ using Onnx;
 using TorchSharp;
 using VqVae.Checkpoints;
 using VqVae.Exporter.Graphs;
+using VqVae.Exporter.Prior;
 using VqVae.Model;
 
 namespace VqVae.Exporter;
@@ -21,6 +22,9 @@ public sealed record ExportResult(string OutputDirectory, string? CheckpointDire
 /// </summary>
 public static class VqVaeOnnxExporter
 {
+    /// <summary>The name written into the output folder's manifest: only this tool replaces it with --force.</summary>
+    public const string Tool = "vqvae-export";
+
     /// <summary>
     /// Exports the best checkpoint of a training folder (or the checkpoint folder given). Default output:
     /// <c>&lt;checkpointPath&gt;/onnx</c> (int8: <c>onnx-int8</c>), i.e. beside best/ and last/ for a training folder.
@@ -30,26 +34,32 @@ public static class VqVaeOnnxExporter
     {
         var dir = Checkpoint.Resolve(checkpointPath);
         outDir ??= Path.Combine(checkpointPath, precision == GraphPrecision.Int8 ? OnnxContract.Int8OutputFolder : OnnxContract.OutputFolder);
-        // Checked before loading so a refused run is quick and touches nothing.
-        EnsureWritable(outDir, force);
+        // Checked before loading so a refused run is quick and touches nothing; the checkpoint's own
+        // files are the inputs an output folder may never be or hold.
+        OutputFolder.Check(outDir, force, Tool,
+            [("--model", Path.Combine(dir, Checkpoint.WeightsFile)), ("--model", Path.Combine(dir, Checkpoint.ConfigFile))]);
         var (model, info) = Checkpoint.Load(dir);
+        // A training folder's prior (RUN/prior) goes into the same folder as prior.onnx.
+        var prior = PriorExport.FindPrior(checkpointPath) is { } priorPath ? PriorExport.Graph(priorPath, info) : null;
         using (model)
-            return Export(model, info, outDir, force, precision) with { CheckpointDirectory = dir };
+            return Export(model, info, outDir, force, precision, prior) with { CheckpointDirectory = dir };
     }
 
+    /// <param name="prior">prior.onnx's graph, written beside the three when given.</param>
     public static ExportResult Export(VqVaeModel model, CheckpointInfo info, string outDir, bool force = false,
-        GraphPrecision precision = GraphPrecision.Float32)
+        GraphPrecision precision = GraphPrecision.Float32, ModelProto? prior = null)
     {
         if (info.Model != model.Config)
             throw new ArgumentException("the checkpoint information describes a different model configuration than the model being exported");
-        EnsureWritable(outDir, force);
+        OutputFolder.Check(outDir, force, Tool, []);
         var graphs = new (string File, ModelProto Proto)[]
         {
             (OnnxContract.EncoderFile, VqVaeGraphs.Encoder(model, info, precision)),
             (OnnxContract.QuantizerFile, VqVaeGraphs.Quantizer(model, info)),
             (OnnxContract.DecoderFile, VqVaeGraphs.Decoder(model, info, precision)),
         };
-        AtomicFile.WriteDirectory(outDir, temp =>
+        if (prior is not null) graphs = [.. graphs, (OnnxContract.PriorFile, prior)];
+        OutputFolder.Write(outDir, Tool, temp =>
         {
             foreach (var (file, proto) in graphs)
             {
@@ -60,13 +70,6 @@ public static class VqVaeOnnxExporter
         });
         var full = Path.GetFullPath(outDir);
         return new ExportResult(full, null, graphs.Select(g => Describe(g.File, Path.Combine(full, g.File), g.Proto)).ToList());
-    }
-
-    static void EnsureWritable(string outDir, bool force)
-    {
-        if (File.Exists(outDir)) throw new IOException($"{outDir}: is a file, not an output folder");
-        if (Directory.Exists(outDir) && !force)
-            throw new IOException($"{outDir}: output folder already exists (--force replaces it)");
     }
 
     static ExportedGraph Describe(string file, string path, ModelProto proto) => new(

@@ -2,7 +2,9 @@ using System.CommandLine;
 using Spectre.Console;
 using VqVae.Checkpoints;
 using VqVae.Exporter.Graphs;
+using VqVae.Exporter.Prior;
 using VqVae.Exporter.Verification;
+using VqVae.Prior;
 
 namespace VqVae.Exporter.Cli;
 
@@ -37,10 +39,11 @@ public static class ExportCli
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
-            error.WriteLine($"vqvae-export: {parsed.Errors[0].Message}");
+            error.WriteLine($"vqvae-export: {CliMessages.Plain(parsed.Errors[0].Message)}");
             return BadInput;
         }
-        return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error });
+        // Unhandled exceptions reach CliHost (one line, trace in a log file), not System.CommandLine's printer.
+        return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
     }
 
     static int Execute(string modelPath, string? outDir, bool verify, bool force, GraphPrecision precision, TextWriter output, TextWriter error,
@@ -67,15 +70,36 @@ public static class ExportCli
                 var report = OnnxVerifier.Verify(torchModel, result.OutputDirectory, new VerifyOptions { Images = images });
                 console.Write(ReportTable(report));
                 output.WriteLine(report.UsedImages ? "Inputs: validation images and random images/codes." : "Inputs: random images and codes (no validation images available).");
-                if (report.Passed) { output.WriteLine("Verification passed."); return Ok; }
+                bool priorPassed = VerifyPrior(modelPath, result, output);
+                if (report.Passed && priorPassed) { output.WriteLine("Verification passed."); return Ok; }
+                if (!priorPassed)
+                {
+                    error.WriteLine($"vqvae-export: {result.OutputDirectory}: {OnnxContract.PriorFile} differs from the TorchSharp prior beyond tolerance {PriorVerifier.Tolerance:g}");
+                    return VerificationFailed;
+                }
                 error.WriteLine($"vqvae-export: {result.OutputDirectory}: ONNX graphs differ from the TorchSharp model beyond tolerance {report.Tolerance:g}");
                 return VerificationFailed;
             }
         }
-        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException && !DiskFull.Is(e))
         {
             error.WriteLine($"vqvae-export: {OneLine(e.Message)}");
             return BadInput;
+        }
+    }
+
+    /// <summary>prior.onnx, when the export wrote one, against the prior it came from: logits on random code maps, batches 1, 3, 64.</summary>
+    static bool VerifyPrior(string modelPath, ExportResult result, TextWriter output)
+    {
+        var onnx = Path.Combine(result.OutputDirectory, OnnxContract.PriorFile);
+        if (!File.Exists(onnx) || PriorExport.FindPrior(modelPath) is not { } priorPath) return true;
+        var (prior, _) = PriorCheckpoint.Load(priorPath);
+        using (prior)
+        {
+            double diff = PriorVerifier.MaxLogitDifference(prior, onnx);
+            bool passed = diff <= PriorVerifier.Tolerance;
+            output.WriteLine($"prior logits: max |ORT − Torch| {diff:E2} (tolerance {PriorVerifier.Tolerance:E0}, random code maps, batch sizes 1, 3, 64){(passed ? "" : " FAIL")}");
+            return passed;
         }
     }
 

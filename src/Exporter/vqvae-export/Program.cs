@@ -3,4 +3,4 @@ using VqVae.Training;
 
 // Before the first torch call: libtorch reads these native settings once, when it loads.
 LibtorchEnvironment.Prepare();
-return ExportCli.Run(args, Console.Out, Console.Error, ValidationImages.ForCheckpoint);
+return VqVae.CliHost.Run(VqVae.Exporter.VqVaeOnnxExporter.Tool, () => ExportCli.Run(args, Console.Out, Console.Error, ValidationImages.ForCheckpoint));

@@ -33,7 +33,7 @@ internal static class DecodeCommand
         var model = VqVaeModelFolder.OpenDecoder(modelDir);
         var codesFile = Path.GetFullPath(codesPath);
         if (!File.Exists(codesFile)) throw new FileNotFoundException($"{codesFile}: codes file not found");
-        var output = ScoreCli.CheckOutput(outputDir, force);
+        var output = OutputFolder.Check(outputDir, force, ScoreCli.Tool, [("--codes", codesFile), ("--model", model.DecoderPath)]);
 
         var options = new VqVaePipelineOptions { GpuDeviceId = gpu, FallbackToCpu = fallbackToCpu, NativeLog = nativeLog, ReconstructionImage = false };
         var scoring = VqVaeScoringModel.ForCodes(new MLContext(seed: 0), model, options);
@@ -41,7 +41,7 @@ internal static class DecodeCommand
 
         int total = Math.Max(0, File.ReadLines(codesFile).Count() - 1);
         RunSummary summary = null!;
-        AtomicFile.WriteDirectory(output, temp =>
+        OutputFolder.Write(output, ScoreCli.Tool, temp =>
         {
             using var reader = new StreamReader(codesFile);
             summary = CliProgress.Run(stdout, "decoding", total, tick =>

@@ -28,14 +28,17 @@ internal static class MergeCommand
     static int Run(string outputDir, bool force, string[] shardDirs, TextWriter stdout)
     {
         // Every refusal comes before anything is written.
-        var output = ScoreCli.CheckOutput(outputDir, force);
-        foreach (var shard in shardDirs.Select(d => Path.GetFullPath(d.TrimEnd(Path.DirectorySeparatorChar))))
+        var output = Path.GetFullPath(outputDir.TrimEnd(Path.DirectorySeparatorChar));
+        var shardPaths = shardDirs.Select(d => Path.GetFullPath(d.TrimEnd(Path.DirectorySeparatorChar))).ToList();
+        foreach (var shard in shardPaths)
             if (IsWithin(shard, output) || IsWithin(output, shard))
                 throw new UsageException($"--out {output} and the shard folder {shard} overlap: the merge would replace its own input");
+        // The shards first: a killed shard is told by the temporary it left, which the output check would clear away.
         var merger = ShardMerger.Open(shardDirs);
+        output = OutputFolder.Check(output, force, ScoreCli.Tool, shardPaths.Select(s => ("shard folder", s)));
 
         RunSummary summary = null!;
-        AtomicFile.WriteDirectory(output, temp => summary = merger.Merge(temp));
+        OutputFolder.Write(output, ScoreCli.Tool, temp => summary = merger.Merge(temp));
 
         var inv = CultureInfo.InvariantCulture;
         stdout.WriteLine(string.Format(inv, "merged {0} shards: scored {1} of {2} images ({3} failed); slowest shard {4:F1}s, {5:F1} images/s",

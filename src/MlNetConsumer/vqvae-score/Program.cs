@@ -1,1 +1,2 @@
-return VqVae.MlNetConsumer.Cli.ScoreCli.Run(args, Console.Out, Console.Error);
+return VqVae.CliHost.Run(VqVae.MlNetConsumer.Cli.ScoreCli.Tool,
+    () => VqVae.MlNetConsumer.Cli.ScoreCli.Run(args, Console.Out, Console.Error));

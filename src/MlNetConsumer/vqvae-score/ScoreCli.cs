@@ -20,9 +20,20 @@ public static class ScoreCli
             ScoreCommand.Create(stdout, stderr),
             DecodeCommand.Create(stdout, stderr),
             MergeCommand.Create(stdout, stderr),
+            SampleCommand.Create(stdout, stderr),
         };
-        return root.Parse(args).Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            stderr.WriteLine($"error: {CliMessages.Plain(parsed.Errors[0].Message)}");
+            return Refused;
+        }
+        // Unhandled exceptions reach CliHost (one line, trace in a log file), not System.CommandLine's printer.
+        return parsed.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
     }
+
+    /// <summary>The name written into output folders' manifests: only this tool replaces them with --force.</summary>
+    public const string Tool = "vqvae-score";
 
     internal static Option<string> RequiredPath(string name, string description) =>
         new(name) { Description = description, Required = true };
@@ -41,20 +52,11 @@ public static class ScoreCli
     {
         try { return run(); }
         catch (Exception e) when (e is InvalidDataException or ExecutionProviderException or FormatException
-                                      or DirectoryNotFoundException or FileNotFoundException or UsageException)
+                                      or DirectoryNotFoundException or FileNotFoundException or UsageException or OutputRefusedException)
         {
             stderr.WriteLine($"error: {e.Message}");
             return Refused;
         }
-    }
-
-    /// <summary>The output folder is replaced only with --force; checked before any work.</summary>
-    internal static string CheckOutput(string output, bool force)
-    {
-        var full = Path.GetFullPath(output);
-        if ((Directory.Exists(full) || File.Exists(full)) && !force)
-            throw new UsageException($"{full} already exists; pass --force to replace it");
-        return full;
     }
 
     internal static Option<bool> Verbose() =>

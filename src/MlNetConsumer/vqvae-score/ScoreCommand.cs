@@ -45,9 +45,11 @@ internal static class ScoreCommand
         var model = VqVaeModelFolder.Open(modelDir);
         var imagesRoot = Path.GetFullPath(imagesDir);
         if (!Directory.Exists(imagesRoot)) throw new DirectoryNotFoundException($"{imagesRoot}: images folder not found");
-        var output = ScoreCli.CheckOutput(outputDir, force);
+        var output = Path.GetFullPath(outputDir);
         if ((output + Path.DirectorySeparatorChar).StartsWith(imagesRoot + Path.DirectorySeparatorChar, StringComparison.Ordinal))
             throw new UsageException($"--out {output} is inside --images {imagesRoot}: its reconstructions would be scored on the next run");
+        output = OutputFolder.Check(output, force, ScoreCli.Tool,
+            [("--images", imagesRoot), ("--model", model.EncoderPath), ("--model", model.QuantizerPath), ("--model", model.DecoderPath)]);
 
         var options = new VqVaePipelineOptions
         {
@@ -61,7 +63,7 @@ internal static class ScoreCommand
         // Counted in a first pass for the progress bar: a walk of names, nothing kept.
         int total = ImageFolder.Enumerate(imagesRoot, shard).Count();
         RunSummary summary = null!;
-        AtomicFile.WriteDirectory(output, temp =>
+        OutputFolder.Write(output, ScoreCli.Tool, temp =>
         {
             summary = CliProgress.Run(stdout, "scoring", total, tick =>
                 new FolderScorer(scorer, model).Score(ImageFolder.Enumerate(imagesRoot, shard), temp, (file, problem) =>

@@ -40,6 +40,8 @@ public sealed record ModelConfig
     {
         WriteIndented = true,
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        // A diverged run's NaN or infinite metrics are written as "NaN"/"Infinity" instead of failing the write.
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower, allowIntegerValues: false) },
     };
 

@@ -44,4 +44,13 @@ public static class OnnxContract
     /// <summary>"float32" or "int8": the arithmetic of the graph's large products; the same value is the "precision" field of the JSON.</summary>
     public const string PrecisionKey = "vqvae.precision";
     public const string PrecisionField = "precision";
+
+    /// <summary>The optional gated PixelCNN prior over the code maps, beside the three graphs.</summary>
+    public const string PriorFile = "prior.onnx";
+    /// <summary>int64 [N]: the class a conditional prior is asked for.</summary>
+    public const string Label = "label";
+    /// <summary>float32 [N, K, h, w]: the prior's unnormalised log-probabilities of each code at each position.</summary>
+    public const string Logits = "logits";
+    /// <summary>metadata_props key of prior.onnx holding the prior's configuration as JSON (<c>PriorInfo</c>).</summary>
+    public const string PriorMetadataKey = "vqvae.prior";
 }

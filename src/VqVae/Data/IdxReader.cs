@@ -28,6 +28,7 @@ public static class IdxReader
         var bytes = ReadMaybeGzipped(path);
         CheckHeader(path, bytes, ImageMagic, headerSize: 16);
         var count = Dimension(path, bytes, 4, "image count");
+        if (count == 0) throw new InvalidDataException($"{path}: holds no images (the header's image count is 0)");
         var rows = Dimension(path, bytes, 8, "row count");
         var cols = Dimension(path, bytes, 12, "column count");
         CheckLength(path, bytes.Length - 16L, (long)count * rows * cols, $"{count} images of {rows}x{cols}", "bytes of pixels");

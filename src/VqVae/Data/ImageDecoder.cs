@@ -21,6 +21,9 @@ public static class ImageDecoder
         using var codec = SKCodec.Create(new SKMemoryStream(bytes), out var created)
             ?? throw new InvalidDataException($"{name}: cannot decode: not a PNG, JPEG, GIF or BMP image (SkiaSharp: {created})");
 
+        // Refused from the header alone: no pixel buffer is made for a size no one could decode.
+        if (ImageLimits.Problem(codec.Info.Width, codec.Info.Height) is { } tooLarge)
+            throw new InvalidDataException($"{name}: cannot decode: {tooLarge}");
         var info = new SKImageInfo(codec.Info.Width, codec.Info.Height, SKColorType.Rgba8888, SKAlphaType.Premul);
         var bitmap = new SKBitmap(info);
         // A GIF's first frame may not cover the whole canvas; what it leaves must be transparent, not garbage.

@@ -44,6 +44,8 @@ public sealed class CachedTrainingData : IDisposable
                 var (validation, validationOutcome) = ImageCacheStore.OpenIdx(MnistDataset.Find(path, MnistDataset.TestImages), cacheFolder);
                 opened.Add(validation);
                 foreach (var cache in opened) TrainingData.CheckSize(path, cache.Channels, cache.Height, cache.Width, options.Model);
+                MnistDataset.CheckLabelCount(path, MnistDataset.TrainLabels, MnistDataset.Find(path, MnistDataset.TrainImages), train.Count);
+                MnistDataset.CheckLabelCount(path, MnistDataset.TestLabels, MnistDataset.Find(path, MnistDataset.TestImages), validation.Count);
                 return new(new CachedImages(train), new CachedImages(validation), [.. opened], [trainOutcome, validationOutcome]);
             }
             var model = options.Model;

@@ -89,6 +89,12 @@ public sealed class TrainingLoop
                 // Training throughput alone: validation has a cost of its own and is not part of a step.
                 ImagesPerSecond = images / trainSeconds,
             };
+            if (TrainingDivergedException.IsDiverged(trainLoss, metrics))
+            {
+                // The diverged row goes into metrics.csv (NaN written as such); no checkpoint is touched.
+                MetricsCsv.Write(Path.Combine(outDir, MetricsFile), History.Append(metrics));
+                throw new TrainingDivergedException(epoch, trainLoss, metrics.ValidationLoss, options.LearningRate, CompletedEpochs);
+            }
             History.Add(metrics);
             CompletedEpochs = epoch;
             bool isBest = metrics.ValidationMse < BestMse;
@@ -175,6 +181,17 @@ public sealed class TrainingLoop
         },
     };
 
+    /// <summary>Reads a saved weights or optimizer file; a missing, cut-off or garbled one is named in one line.</summary>
+    static void ReadSaved(string path, Action<string> read)
+    {
+        if (!File.Exists(path)) throw new InvalidDataException($"{path}: missing: the checkpoint is incomplete");
+        try { read(path); }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            throw new InvalidDataException($"{path}: truncated or corrupt ({e.Message.ReplaceLineEndings(" ")})");
+        }
+    }
+
     /// <summary>Continues a run from its last/ checkpoint: weights, optimizer state, epoch count, best-so-far, history.</summary>
     public void RestoreFrom(string outDir)
     {
@@ -182,9 +199,9 @@ public sealed class TrainingLoop
         var statePath = Path.Combine(last, StateFile);
         if (!File.Exists(statePath)) throw new InvalidDataException($"{statePath}: missing: {outDir} has no resumable checkpoint");
         var state = TrainerState.FromJson(File.ReadAllText(statePath), statePath);
-        Model.load(Path.Combine(last, Checkpoint.WeightsFile));
+        ReadSaved(Path.Combine(last, Checkpoint.WeightsFile), path => Model.load(path));
         Model.to(device);
-        Optimizer.load_state_dict(Path.Combine(last, Checkpoint.OptimizerFile));
+        ReadSaved(Path.Combine(last, Checkpoint.OptimizerFile), path => Optimizer.load_state_dict(path));
         CompletedEpochs = state.CompletedEpochs;
         BestMse = state.BestMse;
         History.Clear();

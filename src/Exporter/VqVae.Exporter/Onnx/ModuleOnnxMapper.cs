@@ -45,6 +45,21 @@ public sealed class ModuleOnnxMapper
         return Graph.AddNode("Conv", inputs, output ?? name, ConvAttributes(conv));
     }
 
+    /// <summary>
+    /// A convolution whose kernel is multiplied by a fixed mask (a PixelCNN's masked convolution): an
+    /// ordinary Conv node whose weight initializer "{module}.weight" already holds weight · mask.
+    /// </summary>
+    public string MaskedConv2d(Conv2d conv, Tensor mask, string input, string? output = null)
+    {
+        var name = NameOf(conv);
+        if (conv.padding_mode != PaddingModes.Zeros || conv.padding is null)
+            throw new NotSupportedException($"{name}: only explicit zero padding is exported");
+        using var _ = no_grad();
+        using var masked = conv.weight!.detach() * mask.to(conv.weight!.device);
+        var inputs = WeightAndBias(conv, input, masked, conv.bias);
+        return Graph.AddNode("Conv", inputs, output ?? name, ConvAttributes(conv));
+    }
+
     public string ConvTranspose2d(ConvTranspose2d conv, string input, string? output = null)
     {
         var name = NameOf(conv);

@@ -4,7 +4,11 @@ using System.Text;
 namespace VqVae.MlNetConsumer.Scoring;
 
 /// <summary>One image's code grid: h·w indices, row-major.</summary>
-public sealed record CodesRow(string Path, int Height, int Width, long[] Codes);
+public sealed record CodesRow(string Path, int Height, int Width, long[] Codes)
+{
+    /// <summary>The line of codes.csv the row starts on.</summary>
+    public int Line { get; init; }
+}
 
 /// <summary>A row of codes.csv that could not be read, with its line number.</summary>
 public sealed record CodesRowError(int Line, string Path, string Reason);
@@ -92,7 +96,7 @@ public static class CodesCsv
         for (int k = 0; k < codes.Length; k++)
             if (!long.TryParse(fields[k + 2], NumberStyles.None, CultureInfo.InvariantCulture, out codes[k]))
                 return (null, Error($"code {k} '{fields[k + 2]}' is not a non-negative integer"));
-        return (new CodesRow(path, h, w, codes), null);
+        return (new CodesRow(path, h, w, codes) { Line = line }, null);
     }
 
     static bool QuotedFieldCloses(string text)

@@ -17,11 +17,15 @@ public sealed class CodesDecoder(VqVaeScoringModel scoring, VqVaeModelFolder mod
         int found = 0, done = 0;
         var clock = Stopwatch.StartNew();
 
+        // Two rows for one path would write one reconstruction twice: the second is refused by name.
+        var firstLine = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var (row, error) in CodesCsv.Read(codesCsv, fileName))
         {
             found++;
             var path = row?.Path ?? error!.Path;
             var problem = error?.Reason ?? Check(row!);
+            if (problem is null && !firstLine.TryAdd(row!.Path, row.Line))
+                problem = $"{fileName} line {row.Line}: the same path as line {firstLine[row.Path]}; only that first row is decoded";
             if (problem is null)
             {
                 engine.Predict(new VqVaeCodesInput { Codes = row!.Codes }, ref decoded);

@@ -18,6 +18,8 @@ public static class ImageFileCheck
             if (stream.Length == 0) return "empty file (0 bytes)";
             using var codec = SKCodec.Create(stream, out var result);
             if (codec is null) return $"not a readable image ({Describe(result)})";
+            // Refused from the header alone, before a pixel buffer is made for it.
+            if (ImageLimits.Problem(codec.Info.Width, codec.Info.Height) is { } tooLarge) return tooLarge;
             // Decode every pixel, as 8-bit RGBA whatever the file holds: a corrupt or cut-off body shows only here.
             var info = new SKImageInfo(codec.Info.Width, codec.Info.Height, SKColorType.Rgba8888, SKAlphaType.Premul);
             using var bitmap = new SKBitmap(info);

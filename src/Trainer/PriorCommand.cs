@@ -1,0 +1,120 @@
+using System.CommandLine;
+using Spectre.Console;
+using VqVae.Checkpoints;
+using VqVae.Prior;
+using VqVae.Training;
+
+namespace VqVae.Trainer;
+
+/// <summary>
+/// `prior`: encodes a trained run's training and validation images to code maps and trains a gated
+/// PixelCNN over them; writes best/, last/, metrics.csv and samples.png into RUN_DIR/prior by default.
+/// </summary>
+public static class PriorCommand
+{
+    static readonly Option<string> Model = new("--model") { Description = "A training output folder (its best/ checkpoint's codes are modelled)", Required = true };
+    static readonly Option<int?> Epochs = new("--epochs") { Description = "Epochs to train (default 20; with --resume, the new total)" };
+    static readonly Option<string?> Out = new("--out") { Description = "Output folder (default <model>/prior)" };
+    static readonly Option<bool> Force = new("--force") { Description = "Replace an existing output folder" };
+    static readonly Option<bool> Resume = new("--resume") { Description = "Continue the prior in --out from its last checkpoint" };
+    static readonly Option<bool> ClassConditional = new("--class-conditional") { Description = "Condition on the images' class labels (MNIST IDX label files)" };
+    static readonly Option<int?> Channels = new("--channels") { Description = "Width of the gated layers (default 64)" };
+    static readonly Option<int?> Layers = new("--layers") { Description = "Gated layers (default 6)" };
+    static readonly Option<int?> BatchSize = new("--batch-size") { Description = "Code maps per step (default 64)" };
+    static readonly Option<double?> Lr = new("--lr") { Description = "Adam learning rate (default 1e-3)" };
+    static readonly Option<int?> Seed = new("--seed");
+    static readonly Option<int> Threads = new("--threads") { Description = "libtorch threads (0: one per core)" };
+    static readonly Option<ComputeDevice?> DeviceName = EnumOption.Create<ComputeDevice>("--device", "Where to train; auto picks CUDA when libtorch sees it");
+    static readonly Option<int> MaxSteps = new("--max-steps-per-epoch") { Description = "Cut each epoch short (smoke runs)" };
+
+    public static Command Create()
+    {
+        var command = new Command("prior", "Train a gated PixelCNN prior over a trained VQ-VAE's code maps.")
+        {
+            Model, Epochs, Out, Force, Resume, ClassConditional, Channels, Layers, BatchSize, Lr, Seed, Threads, DeviceName, MaxSteps,
+        };
+        command.SetAction(Execute);
+        return command;
+    }
+
+    static int Execute(ParseResult parse)
+    {
+        var runDir = parse.GetValue(Model)!;
+        var outDir = parse.GetValue(Out) ?? Path.Combine(runDir, PriorCheckpoint.DefaultFolder);
+        bool resume = parse.GetValue(Resume), force = parse.GetValue(Force);
+        bool exists = Directory.Exists(outDir) && Directory.EnumerateFileSystemEntries(outDir).Any();
+        if (exists && !force && !resume)
+            return TrainerCli.Fail($"{outDir}: output folder exists and is not empty (use --force to replace it, or --resume to continue it)");
+        if (resume && !exists) return TrainerCli.Fail($"{outDir}: nothing to resume (no such prior)");
+        try
+        {
+            var checkpointDir = Checkpoint.Resolve(runDir);
+            // Puts back a last/ that a kill left half-swapped, as `train --resume` does.
+            if (resume) AtomicFile.RecoverDirectory(Path.Combine(outDir, Checkpoint.LastFolder));
+            var options = Options(parse, checkpointDir, resume ? PriorCheckpoint.ReadInfo(Path.Combine(outDir, Checkpoint.LastFolder)) : null);
+            var device = DeviceChoice.Resolve(options.Device);
+            if (options.Threads > 0) TorchSharp.torch.set_num_threads(options.Threads);
+            var (vqvae, info) = Checkpoint.Load(checkpointDir, device);
+            using (vqvae)
+            {
+                options = options with { Prior = options.Prior with { CodebookSize = info.Model.CodebookSize, Height = info.Model.LatentHeight, Width = info.Model.LatentWidth } };
+                AnsiConsole.MarkupLineInterpolated($"[grey]encoding the run's images to {info.Model.LatentHeight}×{info.Model.LatentWidth} code maps ({info.Model.CodebookSize} codes)…[/]");
+                var (train, validation) = CodeMaps.Encode(vqvae, info, options.Prior.IsConditional);
+                using (train)
+                using (validation)
+                {
+                    var loop = new PriorTrainingLoop(options, train, validation, vqvae);
+                    if (resume) loop.RestoreFrom(outDir);
+                    else if (exists) Directory.Delete(outDir, recursive: true);
+                    var view = new PriorConsoleView();
+                    view.Run(() => loop.Run(outDir, view));
+                    var best = loop.History.MinBy(m => m.ValidationBitsPerCode)!;
+                    AnsiConsole.MarkupLineInterpolated(
+                        $"best epoch {best.Epoch}: {best.ValidationBitsPerImage:F1} bits per code map ({best.ValidationBitsPerCode:F3} per code; uniform {best.UniformBitsPerCode:F3}, histogram {best.HistogramBitsPerCode:F3}) → [green]{outDir}[/]");
+                }
+            }
+            return 0;
+        }
+        catch (Exception e) when (e is InvalidDataException or DirectoryNotFoundException or FileNotFoundException or ArgumentException)
+        {
+            return TrainerCli.Fail(e.Message);
+        }
+    }
+
+    /// <summary>A resumed prior keeps its own shape and settings; only --epochs may extend it.</summary>
+    static PriorTrainingOptions Options(ParseResult parse, string checkpointDir, PriorInfo? resumed)
+    {
+        if (resumed is { Training: { } t })
+            return new PriorTrainingOptions
+            {
+                Prior = resumed.Prior, VqVaeCheckpoint = t.VqVaeCheckpoint, Epochs = parse.GetValue(Epochs) ?? t.Epochs,
+                BatchSize = t.BatchSize, LearningRate = t.LearningRate, Seed = t.Seed,
+                Threads = parse.GetValue(Threads), Device = parse.GetValue(DeviceName) ?? ComputeDevice.Auto,
+                MaxStepsPerEpoch = parse.GetValue(MaxSteps),
+            };
+        var defaults = new PriorTrainingOptions();
+        var prior = defaults.Prior with
+        {
+            Channels = parse.GetValue(Channels) ?? defaults.Prior.Channels,
+            Layers = parse.GetValue(Layers) ?? defaults.Prior.Layers,
+            // MNIST's ten digits: the only labelled data the trainer reads.
+            ClassCount = parse.GetValue(ClassConditional) ? 10 : 0,
+        };
+        var options = defaults with
+        {
+            Prior = prior,
+            VqVaeCheckpoint = Path.GetFullPath(checkpointDir),
+            Epochs = parse.GetValue(Epochs) ?? defaults.Epochs,
+            BatchSize = parse.GetValue(BatchSize) ?? defaults.BatchSize,
+            LearningRate = parse.GetValue(Lr) ?? defaults.LearningRate,
+            Seed = parse.GetValue(Seed) ?? defaults.Seed,
+            Threads = parse.GetValue(Threads),
+            Device = parse.GetValue(DeviceName) ?? ComputeDevice.Auto,
+            MaxStepsPerEpoch = parse.GetValue(MaxSteps),
+        };
+        if (options.Epochs < 1) throw new ArgumentException($"--epochs must be at least 1, not {options.Epochs}");
+        if (options.BatchSize < 1) throw new ArgumentException($"--batch-size must be at least 1, not {options.BatchSize}");
+        if (!(options.LearningRate > 0)) throw new ArgumentException($"--lr must be positive, not {options.LearningRate}");
+        return options;
+    }
+}

@@ -1,0 +1,32 @@
+using VqVae.Training;
+
+namespace VqVae.Trainer;
+
+/// <summary>Refuses option values that cannot train, naming the option, before any data is read.</summary>
+public static class TrainOptionChecks
+{
+    /// <summary>Beyond this many weights in the codebook (K·D) the model alone would need gigabytes; refused before allocating.</summary>
+    public const long MaxCodebookWeights = 256L * 1024 * 1024;
+
+    public static void Validate(TrainingOptions o)
+    {
+        Positive("--epochs", o.Epochs);
+        Positive("--batch-size", o.BatchSize);
+        if (o.Threads < 0) throw new ArgumentException($"--threads {o.Threads}: must be 0 (one per core) or more");
+        if (o.MaxStepsPerEpoch < 0) throw new ArgumentException($"--max-steps-per-epoch {o.MaxStepsPerEpoch}: must be 0 (whole epochs) or more");
+        if (!double.IsFinite(o.LearningRate) || o.LearningRate <= 0)
+            throw new ArgumentException($"--lr {o.LearningRate}: the learning rate must be a finite number greater than 0");
+        if (!double.IsFinite(o.Codebook.Beta) || o.Codebook.Beta < 0)
+            throw new ArgumentException($"--beta {o.Codebook.Beta}: must be a finite number ≥ 0");
+        Positive("--hidden-size", o.Model.HiddenSize);
+        Positive("--codebook-size", o.Model.CodebookSize);
+        if ((long)o.Model.CodebookSize * o.Model.HiddenSize > MaxCodebookWeights)
+            throw new ArgumentException(
+                $"--codebook-size {o.Model.CodebookSize} × --hidden-size {o.Model.HiddenSize}: a codebook of {(long)o.Model.CodebookSize * o.Model.HiddenSize * 4 / (1024 * 1024)} MiB is too large (at most {MaxCodebookWeights * 4 / (1024 * 1024)} MiB)");
+    }
+
+    static void Positive(string option, int value)
+    {
+        if (value < 1) throw new ArgumentException($"{option} {value}: must be at least 1");
+    }
+}

@@ -1,0 +1,117 @@
+using System.Text.Json;
+
+namespace VqVae;
+
+/// <summary>
+/// The one guard every tool runs on its output folder before any work: an output that is, holds or
+/// lies inside one of the run's inputs is refused whatever the flags, and <c>--force</c> replaces only
+/// a folder that carries the manifest the same tool wrote into it (<see cref="ManifestFile"/>).
+/// </summary>
+public static class OutputFolder
+{
+    /// <summary>Written into every output folder a tool creates; names the tool that may replace it.</summary>
+    public const string ManifestFile = ".vqvae-output.json";
+
+    /// <summary>Checks <paramref name="output"/>; returns its full path, or throws <see cref="OutputRefusedException"/>.</summary>
+    /// <param name="tool">The tool's name as written into the manifest (e.g. vqvae-train).</param>
+    /// <param name="inputs">The run's inputs (files or folders) with the option that named each.</param>
+    /// <param name="outputOption">The option that named the output, for the messages.</param>
+    public static string Check(string output, bool force, string tool, IEnumerable<(string Option, string Path)> inputs,
+        string outputOption = "--out")
+    {
+        var full = Full(output);
+        foreach (var (option, path) in inputs)
+        {
+            var input = Full(path);
+            if (full == input)
+                throw new OutputRefusedException($"{outputOption} {full} is {option} itself; choose another output folder");
+            if (IsInside(input, full))
+                throw new OutputRefusedException($"{outputOption} {full} holds {option} {input}; choose an output folder outside it");
+            if (IsInside(full, input))
+                throw new OutputRefusedException($"{outputOption} {full} lies inside {option} {input}; choose an output folder outside it");
+        }
+        if (File.Exists(full))
+            throw new OutputRefusedException($"{outputOption} {full} is an existing file, not a folder");
+        StaleTemporaries.Remove(Path.GetDirectoryName(full)!);
+        if (!Directory.Exists(full) || !Directory.EnumerateFileSystemEntries(full).Any()) return full;
+        if (!force)
+            throw new OutputRefusedException($"{outputOption} {full} already exists; pass --force to replace it");
+        var owner = Owner(full);
+        if (owner != tool)
+            throw new OutputRefusedException(owner is null
+                ? $"{outputOption} {full} was not written by {tool} (no {ManifestFile} in it); --force replaces only {tool}'s own outputs, so delete or move it yourself"
+                : $"{outputOption} {full} was written by {owner}, not {tool}; --force replaces only {tool}'s own outputs");
+        return full;
+    }
+
+    /// <summary>Writes the manifest that lets <paramref name="tool"/> replace <paramref name="folder"/> with --force later.</summary>
+    public static void Mark(string folder, string tool) =>
+        AtomicFile.WriteAllText(Path.Combine(folder, ManifestFile),
+            JsonSerializer.Serialize(new Manifest(tool, CheckpointInfoProducer()), ManifestJson));
+
+    /// <summary>
+    /// Fills <paramref name="output"/> whole through <see cref="AtomicFile.WriteDirectory"/>, with the manifest in it.
+    /// Call <see cref="Check"/> first.
+    /// </summary>
+    public static void Write(string output, string tool, Action<string> fill) =>
+        AtomicFile.WriteDirectory(output, temp =>
+        {
+            fill(temp);
+            Mark(temp, tool);
+        });
+
+    /// <summary>The tool named by the folder's manifest, or null when it has none (or an unreadable one).</summary>
+    public static string? Owner(string folder)
+    {
+        var path = Path.Combine(folder, ManifestFile);
+        if (!File.Exists(path)) return null;
+        try { return JsonSerializer.Deserialize<Manifest>(File.ReadAllText(path), ManifestJson)?.Tool; }
+        catch (JsonException) { return null; }
+    }
+
+    sealed record Manifest(string Tool, string Producer);
+
+    static readonly JsonSerializerOptions ManifestJson = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    static string CheckpointInfoProducer() =>
+        "VqVaeMl " + (typeof(OutputFolder).Assembly.GetName().Version?.ToString(3) ?? "0.0.0");
+
+    /// <summary>The absolute path with symbolic links resolved where they exist, without a trailing separator.</summary>
+    static string Full(string path)
+    {
+        var full = Path.GetFullPath(path);
+        if (full.Length > 1) full = full.TrimEnd(Path.DirectorySeparatorChar);
+        // Resolve links component by component, so a link to an input is seen as the input.
+        var existing = full;
+        var rest = new Stack<string>();
+        while (!Directory.Exists(existing) && !File.Exists(existing))
+        {
+            var parent = Path.GetDirectoryName(existing);
+            if (parent is null) return full;
+            rest.Push(Path.GetFileName(existing));
+            existing = parent;
+        }
+        var real = RealPath(existing);
+        while (rest.Count > 0) real = Path.Combine(real, rest.Pop());
+        return real;
+    }
+
+    static string RealPath(string path)
+    {
+        var result = Path.GetPathRoot(path)!;
+        foreach (var part in path[result.Length..].Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries))
+        {
+            var next = Path.Combine(result, part);
+            FileSystemInfo info = Directory.Exists(next) ? new DirectoryInfo(next) : new FileInfo(next);
+            var target = info.LinkTarget is null ? null : info.ResolveLinkTarget(returnFinalTarget: true);
+            result = target is null ? next : RealPath(target.FullName);
+        }
+        return result;
+    }
+
+    static bool IsInside(string inner, string outer) =>
+        inner.StartsWith(outer.EndsWith(Path.DirectorySeparatorChar) ? outer : outer + Path.DirectorySeparatorChar, StringComparison.Ordinal);
+}
+
+/// <summary>An output folder a tool will not write: it overlaps an input, is a file, or is not the tool's to replace.</summary>
+public sealed class OutputRefusedException(string message) : IOException(message);

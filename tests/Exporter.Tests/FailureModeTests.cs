@@ -1,0 +1,65 @@
+using System.Diagnostics;
+using VqVae.Checkpoints;
+using VqVae.Exporter.Cli;
+using VqVae.TestSupport;
+
+namespace VqVae.Exporter.Tests;
+
+/// <summary>vqvae-export fed outputs that would destroy its input, and a disk that fills up.</summary>
+[Collection(ModelsCollection.Name)]
+public sealed class FailureModeTests(TrainedModels models) : IDisposable
+{
+    readonly string scratch = Directory.CreateTempSubdirectory("vqvae-export-failures-").FullName;
+    public void Dispose() => Directory.Delete(scratch, recursive: true);
+
+    string CopyTraining(string name)
+    {
+        var target = Path.Combine(scratch, name);
+        foreach (var file in Directory.GetFiles(models[name].TrainingDir, "*", SearchOption.AllDirectories))
+        {
+            var to = Path.Combine(target, Path.GetRelativePath(models[name].TrainingDir, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(to)!);
+            File.Copy(file, to);
+        }
+        return target;
+    }
+
+    static string[] Listing(string folder) =>
+        Directory.GetFileSystemEntries(folder, "*", SearchOption.AllDirectories).Select(p => Path.GetRelativePath(folder, p)).Order().ToArray();
+
+    [Theory]
+    [InlineData("")]
+    [InlineData(Checkpoint.BestFolder)]
+    public void Force_never_deletes_the_run_being_exported(string outInside)
+    {
+        var run = CopyTraining("patch-gray");
+        var before = Listing(run);
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var code = ExportCli.Run(["--model", run, "--out", Path.Combine(run, outInside), "--force"], output, error);
+        Assert.Equal(ExportCli.BadInput, code);
+        var line = Assert.Single(error.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("holds --model", line);
+        Assert.Equal(before, Listing(run));
+    }
+
+    [Fact]
+    public async Task A_full_disk_while_writing_the_graphs_is_one_line_naming_the_file()
+    {
+        var run = CopyTraining("conv-rgb");
+        using var disk = new Tmpfs("256k");
+        disk.Fill(leaveFree: 8 * 1024);
+        var onnx = disk.File("onnx");
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "vqvae-export.dll"), "--model", run, "--out", onnx }) info.ArgumentList.Add(a);
+        using var process = Process.Start(info)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        _ = process.StandardOutput.ReadToEndAsync();
+        Assert.True(process.WaitForExit(TimeSpan.FromMinutes(2)));
+        Assert.Equal(2, process.ExitCode);
+        var line = Assert.Single((await stderr).Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith($"vqvae-export: error: no space left on device while writing {onnx}/", line);
+        Assert.EndsWith(".onnx", line);
+        Assert.Equal(["filler.bin"], Directory.GetFileSystemEntries(disk.Path).Select(Path.GetFileName));
+    }
+}

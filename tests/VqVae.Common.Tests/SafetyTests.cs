@@ -1,0 +1,80 @@
+namespace VqVae.Common.Tests;
+
+/// <summary>The shared guards: output folders, stale temporaries, the last line of defence, plain parse errors.</summary>
+public sealed class SafetyTests : IDisposable
+{
+    readonly string root = Directory.CreateTempSubdirectory("vqvae-safety-").FullName;
+    public void Dispose() => Directory.Delete(root, recursive: true);
+
+    string Folder(string name) => Directory.CreateDirectory(Path.Combine(root, name)).FullName;
+
+    [Fact]
+    public void A_link_to_an_input_is_seen_as_the_input()
+    {
+        var data = Folder("data");
+        var link = Path.Combine(root, "link");
+        Directory.CreateSymbolicLink(link, data);
+        var e = Assert.Throws<OutputRefusedException>(() => OutputFolder.Check(link, force: true, "vqvae-train", [("--data", data)]));
+        Assert.Contains("is --data itself", e.Message);
+        e = Assert.Throws<OutputRefusedException>(() => OutputFolder.Check(Path.Combine(link, "out"), force: true, "vqvae-train", [("--data", data)]));
+        Assert.Contains("lies inside --data", e.Message);
+    }
+
+    [Fact]
+    public void Force_replaces_only_the_same_tools_output()
+    {
+        var output = Folder("out");
+        OutputFolder.Write(output, "vqvae-score", temp => File.WriteAllText(Path.Combine(temp, "codes.csv"), "x"));
+        Assert.Equal("vqvae-score", OutputFolder.Owner(output));
+        Assert.Equal(output, OutputFolder.Check(output, force: true, "vqvae-score", []));
+        var e = Assert.Throws<OutputRefusedException>(() => OutputFolder.Check(output, force: true, "vqvae-export", []));
+        Assert.Contains("written by vqvae-score, not vqvae-export", e.Message);
+        // A sibling whose name merely starts like the input's is not inside it.
+        Assert.Equal(output + "-2", OutputFolder.Check(output + "-2", force: false, "vqvae-score", [("--images", output)]));
+    }
+
+    [Fact]
+    public void Stale_temporaries_of_dead_processes_go_and_live_ones_stay()
+    {
+        int dead = 4_000_000;
+        while (Directory.Exists($"/proc/{dead}")) dead--;
+        var stale = Folder($".run.tmp-{dead}");
+        File.WriteAllText(Path.Combine(root, $".metrics.csv.tmp-{dead}"), "half");
+        var live = Folder($".run.tmp-{Environment.ProcessId}");
+        var users = Folder(".tmp-notes");
+        Assert.Equal(2, StaleTemporaries.Remove(root));
+        Assert.False(Directory.Exists(stale));
+        Assert.True(Directory.Exists(live));
+        Assert.True(Directory.Exists(users));
+    }
+
+    [Fact]
+    public void An_unexpected_exception_is_one_line_and_its_trace_goes_to_a_log_file()
+    {
+        Exception thrown;
+        try { throw new InvalidCastException("a cast that cannot be"); }
+        catch (Exception e) { thrown = e; }
+        var stderr = new StringWriter();
+        Assert.Equal(CliHost.UnexpectedExit, CliHost.Report("vqvae-test", thrown, stderr));
+        var line = Assert.Single(stderr.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("vqvae-test: unexpected error: a cast that cannot be, details in ", line);
+        var log = line[(line.IndexOf("details in ") + "details in ".Length)..];
+        Assert.Contains(nameof(An_unexpected_exception_is_one_line_and_its_trace_goes_to_a_log_file), File.ReadAllText(log));
+        File.Delete(log);
+    }
+
+    [Fact]
+    public void A_full_disk_names_the_output_not_its_temporary()
+    {
+        var e = new IOException("No space left on device : '/data/runs/.onnx.tmp-4242/encoder.onnx'", 28);
+        Assert.True(DiskFull.Is(e));
+        Assert.Equal("no space left on device while writing /data/runs/onnx/encoder.onnx", DiskFull.Describe(e));
+    }
+
+    [Theory]
+    [InlineData("Cannot parse argument 'abc' for option '--epochs' as expected type 'System.Nullable`1[System.Int32]'.", "--epochs: cannot parse 'abc' as an integer")]
+    [InlineData("Cannot parse argument '1e' for option '--lr' as expected type 'System.Nullable`1[System.Double]'.", "--lr: cannot parse '1e' as a number")]
+    [InlineData("Option '--model' is required.", "Option '--model' is required.")]
+    public void Parse_errors_name_the_option_without_dotnet_types(string message, string plain) =>
+        Assert.Equal(plain, CliMessages.Plain(message));
+}

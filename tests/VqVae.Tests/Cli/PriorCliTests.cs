@@ -1,0 +1,63 @@
+using VqVae.Checkpoints;
+using VqVae.Prior;
+
+namespace VqVae.Tests.Cli;
+
+public class PriorCliTests
+{
+    const string Trainer = "vqvae-train.dll";
+
+    static string TrainTinyVqVae(string dir)
+    {
+        var run = Path.Combine(dir, "run");
+        var train = CliProcess.Run(Trainer, "train", "--preset", "mnist", "--data", TestData.MnistDir, "--out", run, "--epochs", "1",
+            "--max-steps-per-epoch", "3", "--hidden-size", "16", "--codebook-size", "8", "--device", "cpu", "--threads", "1");
+        Assert.True(train.ExitCode == 0, train.Stderr + train.Stdout);
+        return run;
+    }
+
+    static string[] Prior(string run, params string[] more) => new[]
+    {
+        "prior", "--model", run, "--class-conditional", "--channels", "8", "--layers", "2", "--max-steps-per-epoch", "3",
+        "--device", "cpu", "--threads", "1",
+    }.Concat(more).ToArray();
+
+    [Fact]
+    public void Prior_trains_on_the_runs_codes_records_bits_and_resumes()
+    {
+        using var dir = new TempFolder();
+        var run = TrainTinyVqVae(dir.Path);
+
+        var first = CliProcess.Run(Trainer, Prior(run, "--epochs", "1"));
+        Assert.True(first.ExitCode == 0, first.Stderr + first.Stdout);
+        var prior = Path.Combine(run, PriorCheckpoint.DefaultFolder);
+        foreach (var file in new[] { "best/prior.json", "best/model.bin", "last/optimizer.bin", PriorTrainingLoop.MetricsFile, PriorTrainingLoop.SamplesFile })
+            Assert.True(File.Exists(Path.Combine(prior, file)), $"missing {file}");
+        var info = PriorCheckpoint.ReadInfo(Path.Combine(prior, "best"));
+        Assert.Equal(new PriorConfig { CodebookSize = 8, Height = 7, Width = 7, Channels = 8, Layers = 2, ClassCount = 10 }, info.Prior);
+        var m = info.Metrics!;
+        Assert.Equal(3.0, m.UniformBitsPerCode, 9);                                  // log2 8
+        Assert.InRange(m.HistogramBitsPerCode, 0.0, 3.0);
+        Assert.Equal(m.ValidationBitsPerCode * 49, m.ValidationBitsPerImage, 6);
+
+        var again = CliProcess.Run(Trainer, Prior(run, "--epochs", "1"));
+        Assert.Equal(2, again.ExitCode);                                             // exists: neither --force nor --resume
+
+        var resumed = CliProcess.Run(Trainer, Prior(run, "--epochs", "2", "--resume"));
+        Assert.True(resumed.ExitCode == 0, resumed.Stderr + resumed.Stdout);
+        var rows = File.ReadAllLines(Path.Combine(prior, PriorTrainingLoop.MetricsFile));
+        Assert.Equal(PriorTrainingLoop.MetricsHeader, rows[0]);
+        Assert.Equal(new[] { "1", "2" }, rows.Skip(1).Select(r => r.Split(',')[0]));
+    }
+
+    [Fact]
+    public void A_folder_that_is_not_a_checkpoint_is_refused_in_one_line()
+    {
+        using var dir = new TempFolder();
+        var result = CliProcess.Run(Trainer, "prior", "--model", dir.Path, "--out", Path.Combine(dir.Path, "p"));
+        Assert.Equal(2, result.ExitCode);
+        Assert.Single(result.Stderr.TrimEnd().Split('\n'));
+        Assert.Contains("not a checkpoint", result.Stderr);
+        Assert.False(Directory.Exists(Path.Combine(dir.Path, "p")));
+    }
+}
