@@ -29,11 +29,20 @@ public static class BenchCli
             AllowMultipleArgumentsPerToken = false,
         };
         var int8Only = new Option<bool>("--int8-only") { Description = "measure only the int8 comparison, of the --int8-model models" };
-        var root = new RootCommand("Measure training, inference and memory against the machine's matrix-product ceiling.") { quick, threads, write, dataDir, int8Model, int8Only, dataCache, baseline };
+        var only = new Option<string?>("--only")
+        {
+            Description = $"run only these sections, comma-separated: {string.Join(", ", Sections.All)} (the ceiling always runs: " +
+                          "the fractions are of it; memory needs inference; int8 runs with training); not with --write",
+        };
+        var root = new RootCommand("Measure training, inference and memory against the machine's matrix-product ceiling.") { quick, threads, write, dataDir, int8Model, int8Only, dataCache, baseline, only };
         root.SetAction(parse =>
         {
             int t = parse.GetValue(threads);
             if (t < 1) { Console.Error.WriteLine("error: --threads must be at least 1"); return 2; }
+            var sections = Sections.Parse(parse.GetValue(only), out var problem);
+            if (problem is null && parse.GetValue(only) is not null && parse.GetValue(write) is not null)
+                problem = "--only and --write: a partial run would replace the whole report";
+            if (problem is not null) { Console.Error.WriteLine($"error: {problem}"); return 2; }
             var models = new Dictionary<string, string>();
             foreach (var pair in parse.GetValue(int8Model) ?? [])
             {
@@ -63,12 +72,12 @@ public static class BenchCli
                     : DataCacheSettings.Full(t, parse.GetValue(dataDir)!);
                 return ExecuteDataCache(cacheSettings, Path.GetFullPath(trainer), Redact(command, trainer), parse.GetValue(write));
             }
-            return Execute(settings, command, parse.GetValue(write));
+            return Execute(settings, sections, command, parse.GetValue(write));
         });
         return root.Parse(args).Invoke();
     }
 
-    static int Execute(BenchSettings settings, string command, string? markdownPath)
+    static int Execute(BenchSettings settings, IReadOnlySet<string> sections, string command, string? markdownPath)
     {
         CultureInfo.DefaultThreadCurrentCulture = CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
         // Redirected output (a log, CI) would be drawn 80 columns wide, wrapping every table.
@@ -99,16 +108,20 @@ public static class BenchCli
                 return 0;
             }
             var ceiling = Section("ceiling", () => CeilingBench.Run(settings, Log));
-            var inference = Section("inference", () => new[] { "mnist", "pokemon" }
-                .Select(p => InferenceBench.Run(p, settings, data, work.FullName, Log)).ToList());
-            var training = Section("training", () => new[] { "mnist", "pokemon" }
-                .Select(p => TrainingBench.Run(p, settings, data, work.FullName, Log)).ToList());
-            var scoreMemory = Section("scoring memory", () => InferenceBench.ScoreMemory(settings, data, work.FullName, Log));
-            var int8 = Section("int8", () => new[] { "mnist", "pokemon" }
-                .Select(p => Int8Bench.Run(p, settings.Int8Models.GetValueOrDefault(p) ?? Path.Combine(work.FullName, TrainingBench.OutputFolder(p)),
-                    settings, data, work.FullName, Log)).ToList());
+            string[] presets = ["mnist", "pokemon"];
+            List<T> Each<T>(string section, string name, Func<string, T> measure) =>
+                sections.Contains(section) ? Section(name, () => presets.Select(measure).ToList()) : [];
+            var inference = Each(Sections.Inference, "inference", p => InferenceBench.Run(p, settings, data, work.FullName, Log));
+            var training = Each(Sections.Training, "training", p => TrainingBench.Run(p, settings, data, work.FullName, Log));
+            var post = Each(Sections.Post, "training against the post's code", p => TrainingVsPost.Run(p, settings, data, work.FullName, Log));
+            var scoreMemory = sections.Contains(Sections.Memory)
+                ? Section("scoring memory", () => InferenceBench.ScoreMemory(settings, data, work.FullName, Log))
+                : null;
+            // The int8 comparison quantises the training section's checkpoints (unless --int8-model gives others).
+            var int8 = Each(Sections.Training, "int8", p => Int8Bench.Run(p, settings.Int8Models.GetValueOrDefault(p) ?? Path.Combine(work.FullName, TrainingBench.OutputFolder(p)),
+                settings, data, work.FullName, Log));
 
-            var results = new BenchResults($"`{command}`", started, settings, machine, ceiling, training, inference, scoreMemory, int8, timings);
+            var results = new BenchResults($"`{command}`", started, settings, machine, ceiling, training, post, inference, scoreMemory, int8, timings);
             var tables = ReportTables.Build(results);
             AnsiConsole.WriteLine();
             ConsoleReport.Write(tables);

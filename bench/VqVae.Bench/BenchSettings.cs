@@ -24,6 +24,10 @@ public sealed record BenchSettings
     /// <summary>MNIST validation images the trainer evaluates after each epoch (the t10k set cut short: validation is not timed).</summary>
     public int MnistValidationImages { get; init; }
 
+    /// <summary>Epochs of the post's code and of the trainer, alternating (epoch 1 is the warm-up), and MNIST steps per epoch (Pokémon: whole epochs).</summary>
+    public int PostEpochs { get; init; }
+    public int PostMnistSteps { get; init; }
+
     /// <summary>Timed repeats of each inference path (after one warm-up pass).</summary>
     public int InferenceRepeats { get; init; }
     /// <summary>Batch size of TorchSharp eval and batched ONNX Runtime (the targets are for 256), and batches per repeat.</summary>
@@ -56,6 +60,7 @@ public sealed record BenchSettings
         MnistEpochs = TargetTrainingEpochs, MnistStepsPerEpoch = 20,
         PokemonEpochs = TargetTrainingEpochs, PokemonStepsPerEpoch = 0,
         MnistValidationImages = 512,
+        PostEpochs = 7, PostMnistSteps = 10,
         InferenceRepeats = 5, InferenceBatch = 256, BatchesPerRepeat = 2, SingleImagesPerRepeat = 256,
         ScoreFiles = 1024, ScoreRepeats = 3, ScoreMemoryFiles = TargetScoreMemoryFiles,
     };
@@ -67,6 +72,7 @@ public sealed record BenchSettings
         MnistEpochs = 3, MnistStepsPerEpoch = 1,
         PokemonEpochs = 2, PokemonStepsPerEpoch = 1,
         MnistValidationImages = 256,
+        PostEpochs = 2, PostMnistSteps = 1,
         InferenceRepeats = 1, InferenceBatch = 64, BatchesPerRepeat = 1, SingleImagesPerRepeat = 32,
         ScoreFiles = 64, ScoreRepeats = 1, ScoreMemoryFiles = 300,
     };

@@ -102,7 +102,7 @@ public static class DataCacheBench
         [
             ["command", command],
             ["date", started.ToString("yyyy-MM-dd HH:mm zzz", CultureInfo.InvariantCulture)],
-            ["CPU", $"{machine.CpuModel}, {machine.LogicalCores} logical cores ({machine.CpuFeatures})"],
+            ["CPU", $"{machine.CpuModel}, {machine.LogicalCores} logical cores; {machine.VectorUnits}"],
             ["threads", $"{s.Threads} (vqvae-train --threads)"],
             ["bench time", $"{seconds:F0} s"],
         ], s.Quick ? ["QUICK MODE: tiny counts to check the bench runs; these figures are not the benchmark."] : []);

@@ -11,7 +11,9 @@ namespace VqVae.Bench;
 /// <summary>One way of running the model, how it was measured, and its throughput.</summary>
 public sealed record InferencePath(string Name, int Batch, string Measured, Samples ImagesPerSecond);
 
-public sealed record InferenceResult(string Preset, ModelFlops Flops, IReadOnlyList<InferencePath> Paths)
+/// <param name="ScoreOfOrtBatched">`score` from files over batched ONNX Runtime, pair by pair: each `score` run
+/// against a batched ONNX Runtime pass made just before it (so a change in the machine's load falls on both).</param>
+public sealed record InferenceResult(string Preset, ModelFlops Flops, IReadOnlyList<InferencePath> Paths, Samples ScoreOfOrtBatched)
 {
     public const string Torch = "TorchSharp eval";
     public const string OrtBatched = "ONNX Runtime, batched";
@@ -75,10 +77,16 @@ public static class InferenceBench
         // Interleaved, so a change in the machine's load falls on both alike.
         var runs = new List<ScoreRun>();
         var rowRuns = new List<ScoreRun>();
-        for (int r = 0; r < settings.ScoreRepeats; r++)
+        var pairRatios = new List<double>();
+        using (var chain = new OrtChain(onnx, settings.Threads))
         {
-            runs.Add(ScoreFromFiles.Run(onnx, pngs, settings.ScoreFiles, workDir, settings.Threads));
-            rowRuns.Add(ScoreFromFiles.Run(onnx, pngs, settings.ScoreFiles, workDir, settings.Threads, batchSize: 1));
+            for (int r = 0; r < settings.ScoreRepeats; r++)
+            {
+                double ort = chain.Measure(batched, batch, 1).Median;
+                runs.Add(ScoreFromFiles.Run(onnx, pngs, settings.ScoreFiles, workDir, settings.Threads));
+                pairRatios.Add(runs[^1].ImagesPerSecond / ort);
+                rowRuns.Add(ScoreFromFiles.Run(onnx, pngs, settings.ScoreFiles, workDir, settings.Threads, batchSize: 1));
+            }
         }
         Directory.Delete(pngs, recursive: true);
         string files = $"on {settings.ScoreFiles} PNG files ({source.Channels}×{source.Height}×{source.Width}, repeating the data set), " +
@@ -92,7 +100,7 @@ public static class InferenceBench
             files + Runs(rowRuns),
             new Samples(rowRuns.Select(r => r.ImagesPerSecond).ToArray())));
 
-        return new InferenceResult(preset, ModelFlops.Of(config), paths);
+        return new InferenceResult(preset, ModelFlops.Of(config), paths, new Samples(pairRatios));
     }
 
     /// <summary>

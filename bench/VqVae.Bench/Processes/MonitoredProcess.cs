@@ -22,7 +22,9 @@ public static class MonitoredProcess
 {
     static readonly TimeSpan SampleEvery = TimeSpan.FromMilliseconds(50);
 
-    public static ChildRun Run(string dll, IReadOnlyList<string> args, string workingDirectory, Regex? marker = null)
+    /// <param name="environment">Variables set for the child only (an empty value: set, but empty).</param>
+    public static ChildRun Run(string dll, IReadOnlyList<string> args, string workingDirectory, Regex? marker = null,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var path = Path.Combine(AppContext.BaseDirectory, dll);
         if (!File.Exists(path)) throw new FileNotFoundException($"{path}: not found beside the bench (build bench/VqVae.Bench, which references it)", path);
@@ -34,6 +36,7 @@ public static class MonitoredProcess
         };
         info.ArgumentList.Add(path);
         foreach (var arg in args) info.ArgumentList.Add(arg);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) info.Environment[name] = value;
 
         var gate = new object();
         var stdout = new StringBuilder();

@@ -3,8 +3,8 @@ namespace VqVae.Bench;
 /// <summary>Everything one bench run measured, and how.</summary>
 public sealed record BenchResults(
     string Command, DateTimeOffset Started, BenchSettings Settings, MachineInfo Machine,
-    CeilingResult Ceiling, IReadOnlyList<TrainingResult> Training, IReadOnlyList<InferenceResult> Inference,
-    ScoreRun ScoreMemory, IReadOnlyList<Int8Result> Int8, IReadOnlyList<(string Section, double Seconds)> Timings)
+    CeilingResult Ceiling, IReadOnlyList<TrainingResult> Training, IReadOnlyList<PostComparison> PostComparisons,
+    IReadOnlyList<InferenceResult> Inference, ScoreRun? ScoreMemory, IReadOnlyList<Int8Result> Int8, IReadOnlyList<(string Section, double Seconds)> Timings)
 {
     public IReadOnlyList<Check> Checks => Targets.Evaluate(this);
 }

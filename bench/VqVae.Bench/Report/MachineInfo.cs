@@ -7,26 +7,43 @@ namespace VqVae.Bench;
 
 /// <summary>Where and with what the figures were measured: they mean little without it.</summary>
 public sealed record MachineInfo(
-    int LogicalCores, string CpuModel, string CpuFeatures, string Os, int Threads,
+    int LogicalCores, string CpuModel, string VectorUnits, string Os, int Threads,
     string OmpWaitPolicy, string OnednnMaxCpuIsa, string ThpMemAllocEnable, IReadOnlyList<(string Name, string Version)> Versions)
 {
     public static MachineInfo Collect(int threads)
     {
         var cpuinfo = File.Exists("/proc/cpuinfo") ? File.ReadAllLines("/proc/cpuinfo") : [];
         string? Field(string name) => cpuinfo.FirstOrDefault(l => l.StartsWith(name, StringComparison.Ordinal))?.Split(':', 2)[1].Trim();
-        var flags = (Field("flags") ?? "").Split(' ').ToHashSet();
-        // The vector units decide the matrix-product ceiling.
-        var features = string.Join(", ", new[] { "avx2", "fma", "avx512f", "avx512_bf16", "amx_tile" }.Where(flags.Contains));
+        var flags = (Field("flags") ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries).ToHashSet();
         return new MachineInfo(
             Environment.ProcessorCount,
             Field("model name") ?? "unknown",
-            features.Length > 0 ? features : "unknown",
+            flags.Count > 0 ? DescribeVectorUnits(flags) : "vector extensions unknown (no /proc/cpuinfo flags)",
             RuntimeInformation.OSDescription,
             threads,
             Environment.GetEnvironmentVariable("OMP_WAIT_POLICY") ?? "unset",
             Environment.GetEnvironmentVariable("ONEDNN_MAX_CPU_ISA") ?? "unset",
             Environment.GetEnvironmentVariable("THP_MEM_ALLOC_ENABLE") ?? "unset",
             CollectVersions());
+    }
+
+    /// <summary>
+    /// "AVX2 yes (fma), AVX-512 yes (avx512f, avx512_bf16), AMX yes (amx_tile, amx_bf16)": the vector units decide
+    /// the matrix-product ceiling, and machines of one kind differ in them, so every figure needs them beside it.
+    /// </summary>
+    public static string DescribeVectorUnits(IReadOnlySet<string> flags)
+    {
+        string Unit(string name, string key, params string[] extras)
+        {
+            var present = extras.Where(flags.Contains).ToList();
+            return flags.Contains(key)
+                ? $"{name} yes" + (present.Count > 0 ? $" ({string.Join(", ", present)})" : "")
+                : $"{name} no";
+        }
+        return string.Join(", ",
+            Unit("AVX2", "avx2", "fma"),
+            Unit("AVX-512", "avx512f", "avx512_vnni", "avx512_bf16", "avx512_fp16"),
+            Unit("AMX", "amx_tile", "amx_bf16", "amx_int8", "amx_fp16"));
     }
 
     static List<(string, string)> CollectVersions()

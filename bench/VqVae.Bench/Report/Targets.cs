@@ -8,7 +8,9 @@ public static class Targets
 {
     public const double TrainingOfCeiling = 0.60;
     public const double OrtBatchedOfCeiling = 0.70;
-    public const double ScoreOfOrtBatched = 0.60;
+    public const double ScoreOfOrtBatched = 0.80;
+    /// <summary>The project's trainer over the post's code ported line by line, same run.</summary>
+    public const double SpeedupOverPost = 2.0;
     public const double TrainingRssGrowth = 0.05;
     public const double ScorePeakMegabytes = 600;
     /// <summary>int8 batched ONNX Runtime throughput over float32's, same model, same run.</summary>
@@ -26,6 +28,9 @@ public static class Targets
                 $"{t.Gflops:F1} GFLOP/s = {fraction:P0} of {ceiling:F1} ({t.ImagesPerSecond.Median:F1} img/s; the target needs {needed:F0})",
                 fraction >= TrainingOfCeiling));
         }
+        foreach (var p in r.PostComparisons)
+            checks.Add(new($"training {p.Preset}: ≥ {SpeedupOverPost:0.#}× the post's code (same run)",
+                $"{p.Trainer.Median:F1} vs {p.Port.Median:F1} img/s = {p.Speedup:F2}×", p.Speedup >= SpeedupOverPost));
         foreach (var i in r.Inference)
         {
             var ort = i[InferenceResult.OrtBatched];
@@ -35,9 +40,9 @@ public static class Targets
                 $"{i.Gflops(ort):F1} GFLOP/s = {fraction:P0} of {ceiling:F1} ({ort.ImagesPerSecond.Median:F1} img/s; the target needs {needed:F0})",
                 fraction >= OrtBatchedOfCeiling));
             var score = i[InferenceResult.ScoreFiles];
-            checks.Add(new($"`score` {i.Preset} from files: ≥ {ScoreOfOrtBatched:P0} of batched ONNX Runtime",
-                $"{score.ImagesPerSecond.Median:F1} img/s = {i.OfOrtBatched(score):P0} of {ort.ImagesPerSecond.Median:F1}",
-                i.OfOrtBatched(score) >= ScoreOfOrtBatched));
+            checks.Add(new($"`score` {i.Preset} from files: ≥ {ScoreOfOrtBatched:P0} of batched ONNX Runtime (run by run)",
+                $"{score.ImagesPerSecond.Median:F1} img/s; of the ONNX Runtime pass before each run: {i.ScoreOfOrtBatched.Describe("P0")}",
+                i.ScoreOfOrtBatched.Median >= ScoreOfOrtBatched));
         }
         foreach (var t in r.Training)
             checks.Add(new($"training {t.Preset}: peak RSS grows < {TrainingRssGrowth:P0} from epoch 2 to epoch {t.Epochs}" +
@@ -51,10 +56,10 @@ public static class Targets
             checks.Add(new($"int8 {i.Preset}: ≥ {VqVae.Exporter.Verification.Int8Report.MinCodesIdentical:P0} codes identical, PSNR within {VqVae.Exporter.Verification.Int8Report.MaxPsnrLoss} dB",
                 $"{i.Accuracy.CodesIdenticalShare:P2}, PSNR loss {i.Accuracy.PsnrLoss:F2} dB", i.Accuracy.Passed));
         }
-        var s = r.ScoreMemory;
-        checks.Add(new($"`score` {s.Images:N0} files: peak RSS < {ScorePeakMegabytes:F0} MB" +
-                       (s.Images != BenchSettings.TargetScoreMemoryFiles ? $" (target: {BenchSettings.TargetScoreMemoryFiles:N0} files)" : ""),
-            $"{Mb(s.PeakRssBytes)} MB", s.PeakRssBytes / 1e6 < ScorePeakMegabytes));
+        if (r.ScoreMemory is { } s)
+            checks.Add(new($"`score` {s.Images:N0} files: peak RSS < {ScorePeakMegabytes:F0} MB" +
+                           (s.Images != BenchSettings.TargetScoreMemoryFiles ? $" (target: {BenchSettings.TargetScoreMemoryFiles:N0} files)" : ""),
+                $"{Mb(s.PeakRssBytes)} MB", s.PeakRssBytes / 1e6 < ScorePeakMegabytes));
         return checks;
     }
 

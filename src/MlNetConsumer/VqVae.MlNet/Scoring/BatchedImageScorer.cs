@@ -51,20 +51,13 @@ public sealed class BatchedImageScorer : IImageScorer
     {
         batch.Reset(paths.Count);
         // One thread: reading the files on two, between the graph calls, was no faster on a 2-core machine.
-        for (int i = 0; i < paths.Count; i++)
-        {
-            // A bad file fails alone: the batch is made of the others.
-            if (loader.Load(paths[i], batch.LoadRow(i)) is { } problem) batch.Fail(i, problem);
-        }
+        // A bad file fails alone: the batch is made of the others.
+        loader.Load(paths, batch);
         batch.Pack();
         if (batch.Scored > 0)
             graphs.Run(batch.Scored, batch.PixelRows, batch.CodeRows, batch.ReconstructionRows);
         return batch;
     }
 
-    public void Dispose()
-    {
-        loader.Dispose();
-        graphs.Dispose();
-    }
+    public void Dispose() => graphs.Dispose();
 }

@@ -6,7 +6,8 @@ namespace VqVae.MlNetConsumer.Scoring;
 
 /// <summary>
 /// Streams image files through an <see cref="IImageScorer"/> a batch at a time and writes codes.csv,
-/// metrics.csv and reconstructions/ into a folder. Only the current batch is in memory; a file that fails
+/// metrics.csv and reconstructions/ into a folder. Only the current batch (and the reconstructions waiting for
+/// the PNG writer, three groups at most) is in memory; a file that fails
 /// the decode check or the pipeline is recorded and the run goes on. Rows, reports and callbacks follow
 /// the order of <c>images</c>, whatever the batch size.
 /// </summary>
@@ -38,6 +39,9 @@ public sealed class FolderScorer(IImageScorer scorer, VqVaeModelFolder model)
         using var metrics = new StreamWriter(Path.Combine(outputFolder, MetricsFile));
         CodesCsv.WriteHeader(codes, model.CodeCount);
         metrics.Write("path,mse,psnr\n");
+        // Handed to the PNG writer a batch at a time (64 images on the row path), two groups queued at most:
+        // enough to keep it busy, bounded whatever the folder.
+        using var pngs = new ReconstructionWriter(outputFolder, c.Channels, c.Height, c.Width, imagesPerGroup: Math.Max(scorer.BatchSize, 64));
 
         foreach (var chunk in images.Chunk(scorer.BatchSize))
         {
@@ -61,13 +65,13 @@ public sealed class FolderScorer(IImageScorer scorer, VqVaeModelFolder model)
                 scored++;
                 CodesCsv.WriteRow(codes, image.RelativePath, model.LatentHeight, model.LatentWidth, batch.Codes(i));
                 metrics.Write($"{CodesCsv.Quote(image.RelativePath)},{mse.ToString("R", CultureInfo.InvariantCulture)},{psnr.ToString("R", CultureInfo.InvariantCulture)}\n");
-                // Encoding and writing the PNG files on two threads was no faster on a 2-core machine.
-                WritePng(outputFolder, image.RelativePath, reconstruction, c.Channels, c.Height, c.Width);
+                pngs.Write(image.RelativePath, reconstruction);
                 grid.Offer(image.RelativePath, pixels, reconstruction);
                 onFile?.Invoke(image, null);
             }
         }
 
+        pngs.Complete();
         var seconds = clock.Elapsed.TotalSeconds;
         if (scored > 0)
         {

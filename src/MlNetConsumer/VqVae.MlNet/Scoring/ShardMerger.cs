@@ -167,7 +167,7 @@ public sealed class ShardMerger
         var inputs = new float[paths.Count * size];
         var outputs = new float[paths.Count * size];
         var options = VqVaePipelineOptions.Default with { ReconstructionImage = false };
-        using var loader = new PixelLoader(new MLContext(seed: 0), Model, options);
+        var loader = new PixelLoader(new MLContext(seed: 0), Model, options);
         for (int i = 0; i < paths.Count; i++)
         {
             var image = Path.Combine(ImagesFolder, paths[i]);
