@@ -10,13 +10,15 @@ public static class AtomicFile
     public static readonly object Gate = new();
 
     static readonly List<string> temporaries = new();
+    // Set once a signal handler has taken the list of temporaries to remove: none may be created after.
+    static bool stopping;
 
     public static void Write(string path, Action<Stream> write)
     {
-        var temp = Begin(path);
+        var temp = Begin(path, directory: false);
         try
         {
-            using (var stream = File.Create(temp)) { write(stream); stream.Flush(flushToDisk: true); }
+            using (var stream = new FileStream(temp, FileMode.Truncate, FileAccess.Write)) { write(stream); stream.Flush(flushToDisk: true); }
             lock (Gate) File.Move(temp, path, overwrite: true);
         }
         finally { End(temp); }
@@ -29,9 +31,8 @@ public static class AtomicFile
     public static void WriteDirectory(string path, Action<string> fill)
     {
         path = Path.GetFullPath(path.TrimEnd(Path.DirectorySeparatorChar));
-        var temp = Begin(path);
+        var temp = Begin(path, directory: true);
         var old = path + ".old";
-        Directory.CreateDirectory(temp);
         try
         {
             fill(temp);
@@ -58,7 +59,11 @@ public static class AtomicFile
     public static int RemoveTemporaries()
     {
         string[] open;
-        lock (temporaries) open = temporaries.ToArray();
+        lock (temporaries)
+        {
+            stopping = true;
+            open = temporaries.ToArray();
+        }
         int removed = 0;
         foreach (var temp in open)
         {
@@ -79,11 +84,27 @@ public static class AtomicFile
         return removed;
     }
 
-    static string Begin(string path)
+    /// <summary>
+    /// Creates the temporary and registers it in one step under the list's lock, so a signal handler
+    /// either sees it (and removes it) or stops it from being created; a temporary created between the
+    /// handler's look and its exit would be left behind.
+    /// </summary>
+    static string Begin(string path, bool directory)
     {
         var temp = TempNameFor(path);
-        lock (temporaries) temporaries.Add(temp);
-        return temp;
+        lock (temporaries)
+        {
+            if (!stopping)
+            {
+                if (directory) Directory.CreateDirectory(temp);
+                else File.Create(temp).Dispose();
+                temporaries.Add(temp);
+                return temp;
+            }
+        }
+        // The process is being stopped by a signal: its handler ends it; nothing more is written.
+        Thread.Sleep(Timeout.Infinite);
+        throw new OperationCanceledException("stopped by a signal");
     }
 
     static void End(string temp)

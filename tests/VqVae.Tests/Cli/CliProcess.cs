@@ -9,12 +9,17 @@ public static class CliProcess
 
     public static Process Start(string dll, IEnumerable<string> args, string? workingDirectory = null)
     {
-        var info = new ProcessStartInfo("dotnet")
+        // A test run started in the background (`cmd &` in a script) inherits SIGINT ignored, as POSIX
+        // has it, and so would the child; it stands for a program a person can Ctrl-C, so it starts with
+        // the default handling (coreutils env).
+        var info = new ProcessStartInfo("env")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             WorkingDirectory = workingDirectory ?? AppContext.BaseDirectory,
         };
+        info.ArgumentList.Add("--default-signal=INT");
+        info.ArgumentList.Add("dotnet");
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, dll));
         foreach (var arg in args) info.ArgumentList.Add(arg);
         info.Environment["OMP_WAIT_POLICY"] = "PASSIVE";
