@@ -73,22 +73,13 @@ public static class DataCacheBench
         int epochs = settings.FolderEpochs;
         // Windows: loading (up to the start line), one per epoch, then the tail (pictures).
         int epochCount = run.WindowPeakRssBytes.Count - 2;
-        var perEpoch = ReadImagesPerSecond(Path.Combine(outDir, TrainingLoop.MetricsFile));
+        var perEpoch = TrainingBench.ReadImagesPerSecond(Path.Combine(outDir, TrainingLoop.MetricsFile));
         if (perEpoch.Count != epochCount || epochCount < 2)
             throw new InvalidDataException($"vqvae-train ({build}) printed {epochCount} epoch lines and {perEpoch.Count} metrics rows:\n{run.Stdout}");
         var cacheLines = string.Join("; ", CacheLine.Matches(run.Stdout).Select(m => m.Value.Trim()));
         return new DataPathRun(build, Path.GetFileName(dataArgs[3]), images, new Samples(perEpoch.Skip(1).ToArray()),
             run.MarkerSeconds[0], run.WindowPeakRssBytes[0], run.WindowPeakRssBytes.Skip(2).Take(epochCount - 1).Max(), run.PeakRssBytes,
             cacheLines);
-    }
-
-    static List<double> ReadImagesPerSecond(string metricsCsv)
-    {
-        var lines = File.ReadAllLines(metricsCsv);
-        int column = Array.IndexOf(lines[0].Split(','), "images_per_second");
-        if (column < 0) throw new InvalidDataException($"{metricsCsv}: no images_per_second column");
-        return lines.Skip(1).Where(l => l.Length > 0)
-            .Select(l => double.Parse(l.Split(',')[column], CultureInfo.InvariantCulture)).ToList();
     }
 
     static long DirectorySize(string folder) => new DirectoryInfo(folder).GetFiles().Sum(f => f.Length);

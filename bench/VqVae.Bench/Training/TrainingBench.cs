@@ -69,7 +69,8 @@ public static class TrainingBench
     /// <summary>The run's output folder under the bench's work folder (the int8 comparison reuses its checkpoint).</summary>
     public static string OutputFolder(string preset) => $"train-{preset}";
 
-    static List<double> ReadImagesPerSecond(string metricsCsv)
+    /// <summary>The training throughput of each epoch, from a run's metrics.csv.</summary>
+    internal static List<double> ReadImagesPerSecond(string metricsCsv)
     {
         var lines = File.ReadAllLines(metricsCsv);
         int column = Array.IndexOf(lines[0].Split(','), "images_per_second");
