@@ -32,7 +32,8 @@ dotnet "$train" fetch-data --data-dir data
 dotnet "$train" train --preset mnist --epochs 1 --max-steps-per-epoch 10 --out "$work/model" --threads 2 --device cpu
 dotnet "$exporter" --model "$work/model"
 mkdir -p "$work/images"
-ls data/mnist-validation-png/*.png | head -n 20 | xargs -I{} cp {} "$work/images/"
+digits=(data/mnist-validation-png/*.png)   # an array, not `ls | head`: head's early exit is a SIGPIPE under pipefail
+cp "${digits[@]:0:20}" "$work/images/"
 
 step "the sample app, restored from artifacts/packages"
 # The global packages folder may hold an older VqVaeMl of the same version: restore what was just packed.
@@ -44,7 +45,8 @@ grep -q "same codes for 4 images" "$work/sample.log"
 
 step "vqvae-score as a .NET tool from artifacts/packages"
 dotnet tool install VqVaeMl.Score --version "$version" --tool-path "$work/tools" --add-source artifacts/packages
-"$work/tools/vqvae-score" --help | grep -q "score"
+help=$("$work/tools/vqvae-score" --help)   # read whole: grep -q on a pipe could cut the writer short
+grep -q "score" <<<"$help"
 "$work/tools/vqvae-score" score --model "$work/model" --images "$work/images" --out "$work/scored"
 grep -q '"scored": 20' "$work/scored/summary.json"
 
