@@ -21,17 +21,7 @@ internal static class CliProcess
 {
     public static Cli.Result Run(params string[] args)
     {
-        var info = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "vqvae-score.dll"));
-        foreach (var arg in args) info.ArgumentList.Add(arg);
-        using var process = System.Diagnostics.Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(5)))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"vqvae-score {string.Join(' ', args)}");
-        }
-        return new Cli.Result(process.ExitCode, stdout.Result, stderr.Result);
+        var run = TestSupport.ChildProcess.Run("vqvae-score.dll", args);
+        return new Cli.Result(run.ExitCode, run.Stdout, run.Stderr);
     }
 }

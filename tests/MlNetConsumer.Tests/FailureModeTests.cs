@@ -197,16 +197,5 @@ public sealed class FailureModeTests(TrainedModels models) : IDisposable
         }
     }
 
-    static Process Start(params string[] args)
-    {
-        // A test run started in the background (`cmd &` in a script) inherits SIGINT ignored, as POSIX
-        // has it, and so would the child; it stands for a program a person can Ctrl-C, so it starts with
-        // the default handling (coreutils env).
-        var info = new ProcessStartInfo("env") { RedirectStandardOutput = true, RedirectStandardError = true };
-        info.ArgumentList.Add("--default-signal=INT");
-        info.ArgumentList.Add("dotnet");
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "vqvae-score.dll"));
-        foreach (var arg in args) info.ArgumentList.Add(arg);
-        return Process.Start(info)!;
-    }
+    static Process Start(params string[] args) => ChildProcess.Start("vqvae-score.dll", args);
 }

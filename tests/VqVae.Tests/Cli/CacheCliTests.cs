@@ -1,3 +1,4 @@
+using VqVae.TestSupport;
 using SkiaSharp;
 using VqVae.Data.Cache;
 using VqVae.Tests.Data;
@@ -20,19 +21,19 @@ public class CacheCliTests
             "--hidden-size", "16", "--codebook-size", "8", "--device", "cpu",
         ];
 
-        var first = CliProcess.Run("vqvae-train.dll", Train(dir.File("a")));
+        var first = ChildProcess.Run("vqvae-train.dll", Train(dir.File("a")));
         Assert.True(first.ExitCode == 0, first.Stderr + first.Stdout);
         Assert.Contains("built, 12 images (no cache yet)", first.Stdout);
         var cache = Path.Combine(images, CacheLocation.FolderName, "images-1x28x28.u8cache");
         Assert.True(File.Exists(cache));
         var written = File.GetLastWriteTimeUtc(cache);
 
-        var second = CliProcess.Run("vqvae-train.dll", Train(dir.File("b")));
+        var second = ChildProcess.Run("vqvae-train.dll", Train(dir.File("b")));
         Assert.True(second.ExitCode == 0, second.Stderr + second.Stdout);
         Assert.Contains("reused (up to date)", second.Stdout);
         Assert.DoesNotContain("built", second.Stdout);
 
-        var floor = CliProcess.Run("vqvae-train.dll", "patch-floor", "--preset", "mnist", "--data", images, "--iterations", "2");
+        var floor = ChildProcess.Run("vqvae-train.dll", "patch-floor", "--preset", "mnist", "--data", images, "--iterations", "2");
         Assert.True(floor.ExitCode == 0, floor.Stderr + floor.Stdout);
         Assert.Contains("reused (up to date)", floor.Stdout);
         Assert.Contains("k-means floor", floor.Stdout);

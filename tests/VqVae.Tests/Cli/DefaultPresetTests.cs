@@ -1,3 +1,4 @@
+using VqVae.TestSupport;
 using VqVae.Checkpoints;
 using VqVae.Training;
 
@@ -10,7 +11,7 @@ public class DefaultPresetTests
     public void Train_without_a_preset_trains_mnist_plus()
     {
         using var dir = new TempFolder();
-        var run = CliProcess.Run("vqvae-train.dll",
+        var run = ChildProcess.Run("vqvae-train.dll",
             "train", "--data", TestData.MnistDir, "--out", dir.Path, "--epochs", "1", "--max-steps-per-epoch", "3",
             "--hidden-size", "16", "--codebook-size", "8", "--device", "cpu");
         Assert.True(run.ExitCode == 0, run.Stderr + run.Stdout);

@@ -31,7 +31,7 @@ public class FailureModeTests
         return folder;
     }
 
-    static void AssertOneLine(CliProcess.Result run, int exitCode, params string[] contains)
+    static void AssertOneLine(ChildProcess.Result run, int exitCode, params string[] contains)
     {
         Assert.True(run.ExitCode == exitCode, $"exit {run.ExitCode}: {run.Stderr}{run.Stdout}");
         var line = Assert.Single(run.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
@@ -50,21 +50,21 @@ public class FailureModeTests
         var images = Images(dir);
         var before = Listing(images);
 
-        AssertOneLine(CliProcess.Run(Trainer, Tiny(images, images, "--force")), 2, "is --data itself");
-        AssertOneLine(CliProcess.Run(Trainer, Tiny(images, dir.Path, "--force")), 2, "holds --data");
-        AssertOneLine(CliProcess.Run(Trainer, Tiny(images, Path.Combine(images, "run"), "--force")), 2, "lies inside --data");
+        AssertOneLine(ChildProcess.Run(Trainer, Tiny(images, images, "--force")), 2, "is --data itself");
+        AssertOneLine(ChildProcess.Run(Trainer, Tiny(images, dir.Path, "--force")), 2, "holds --data");
+        AssertOneLine(ChildProcess.Run(Trainer, Tiny(images, Path.Combine(images, "run"), "--force")), 2, "lies inside --data");
         Assert.Equal(before, Listing(images));
 
         var users = Directory.CreateDirectory(dir.File("users")).FullName;
         File.WriteAllText(Path.Combine(users, "thesis.tex"), "years of work");
-        AssertOneLine(CliProcess.Run(Trainer, Tiny(images, users, "--force")), 2, users, "not written by vqvae-train");
+        AssertOneLine(ChildProcess.Run(Trainer, Tiny(images, users, "--force")), 2, users, "not written by vqvae-train");
         Assert.Equal("years of work", File.ReadAllText(Path.Combine(users, "thesis.tex")));
 
         // A run the trainer wrote is its own to replace.
         var run = dir.File("run");
-        Assert.Equal(0, CliProcess.Run(Trainer, Tiny(images, run)).ExitCode);
+        Assert.Equal(0, ChildProcess.Run(Trainer, Tiny(images, run)).ExitCode);
         Assert.True(File.Exists(Path.Combine(run, OutputFolder.ManifestFile)));
-        var again = CliProcess.Run(Trainer, Tiny(images, run, "--force"));
+        var again = ChildProcess.Run(Trainer, Tiny(images, run, "--force"));
         Assert.True(again.ExitCode == 0, again.Stderr);
     }
 
@@ -74,7 +74,7 @@ public class FailureModeTests
         using var dir = new TempFolder();
         var file = dir.File("out");
         File.WriteAllText(file, "a file");
-        AssertOneLine(CliProcess.Run(Trainer, Tiny(TestData.MnistDir, file)), 2, file, "is an existing file");
+        AssertOneLine(ChildProcess.Run(Trainer, Tiny(TestData.MnistDir, file)), 2, file, "is an existing file");
         Assert.Equal("a file", File.ReadAllText(file));
     }
 
@@ -100,7 +100,7 @@ public class FailureModeTests
         var args = Tiny(TestData.MnistDir, outDir).ToList();
         int at = args.IndexOf(option);
         if (at >= 0) args[at + 1] = value; else args.AddRange([option, value]);
-        AssertOneLine(CliProcess.Run(Trainer, args.ToArray()), 2, message);
+        AssertOneLine(ChildProcess.Run(Trainer, args.ToArray()), 2, message);
         Assert.False(Directory.Exists(outDir));
     }
 
@@ -111,7 +111,7 @@ public class FailureModeTests
         var images = Images(dir);
         var huge = Path.Combine(images, "huge.png");
         BadFiles.WritePngClaiming(huge, 100_000, 100_000);
-        AssertOneLine(CliProcess.Run(Trainer, Tiny(images, dir.File("out"))), 2, huge, "claims 100000×100000 pixels");
+        AssertOneLine(ChildProcess.Run(Trainer, Tiny(images, dir.File("out"))), 2, huge, "claims 100000×100000 pixels");
         Assert.False(Directory.Exists(dir.File("out")));
     }
 
@@ -124,12 +124,12 @@ public class FailureModeTests
         IdxWriter.WriteImages(Path.Combine(mismatched, MnistDataset.TrainImages), pixels, 5, 28, 28);
         IdxWriter.WriteLabels(Path.Combine(mismatched, MnistDataset.TrainLabels), new byte[4]);
         IdxWriter.WriteImages(Path.Combine(mismatched, MnistDataset.TestImages), pixels, 5, 28, 28);
-        AssertOneLine(CliProcess.Run(Trainer, Tiny(mismatched, dir.File("out1"))), 2, MnistDataset.TrainLabels, "4 labels but", "5 images");
+        AssertOneLine(ChildProcess.Run(Trainer, Tiny(mismatched, dir.File("out1"))), 2, MnistDataset.TrainLabels, "4 labels but", "5 images");
 
         var empty = Directory.CreateDirectory(dir.File("empty")).FullName;
         IdxWriter.WriteImages(Path.Combine(empty, MnistDataset.TrainImages), [], 0, 28, 28);
         IdxWriter.WriteImages(Path.Combine(empty, MnistDataset.TestImages), pixels, 5, 28, 28);
-        AssertOneLine(CliProcess.Run(Trainer, Tiny(empty, dir.File("out2"))), 2, MnistDataset.TrainImages, "holds no images");
+        AssertOneLine(ChildProcess.Run(Trainer, Tiny(empty, dir.File("out2"))), 2, MnistDataset.TrainImages, "holds no images");
     }
 
     [Theory]
@@ -139,13 +139,13 @@ public class FailureModeTests
     {
         using var dir = new TempFolder();
         var run = dir.File("run");
-        Assert.Equal(0, CliProcess.Run(Trainer, Tiny(TestData.MnistDir, run)).ExitCode);
+        Assert.Equal(0, ChildProcess.Run(Trainer, Tiny(TestData.MnistDir, run)).ExitCode);
         var path = Path.Combine(run, Checkpoint.LastFolder, file);
         var bytes = File.ReadAllBytes(path);
         File.WriteAllBytes(path, bytes[..(bytes.Length / 2)]);
         var before = Listing(run);
 
-        var resumed = CliProcess.Run(Trainer, Resume(run));
+        var resumed = ChildProcess.Run(Trainer, Resume(run));
         AssertOneLine(resumed, 2, path, "truncated or corrupt");
         Assert.Equal(before, Listing(run));
     }
@@ -155,7 +155,7 @@ public class FailureModeTests
     {
         using var dir = new TempFolder();
         var run = dir.File("run");
-        var result = CliProcess.Run(Trainer, Tiny(TestData.MnistDir, run, "--lr", "1e6"));
+        var result = ChildProcess.Run(Trainer, Tiny(TestData.MnistDir, run, "--lr", "1e6"));
         AssertOneLine(result, 3, "diverged in epoch 1", "train loss", "learning rate (--lr 1000000) is likely too high");
         Assert.False(Directory.Exists(Path.Combine(run, Checkpoint.BestFolder)));
         Assert.False(Directory.Exists(Path.Combine(run, Checkpoint.LastFolder)));
@@ -168,7 +168,7 @@ public class FailureModeTests
     {
         using var dir = new TempFolder();
         var run = dir.File("run");
-        Assert.Equal(0, CliProcess.Run(Trainer, Tiny(TestData.MnistDir, run)).ExitCode);
+        Assert.Equal(0, ChildProcess.Run(Trainer, Tiny(TestData.MnistDir, run)).ExitCode);
         // Weights blown up to 1e20 (what a too-large step does), saved as last/ so the resumed epoch diverges.
         var last = Path.Combine(run, Checkpoint.LastFolder);
         var (model, _) = Checkpoint.Load(last);
@@ -177,7 +177,7 @@ public class FailureModeTests
         model.save(Path.Combine(last, Checkpoint.WeightsFile));
         var snapshot = Snapshot(run);
 
-        var resumed = CliProcess.Run(Trainer, Resume(run));
+        var resumed = ChildProcess.Run(Trainer, Resume(run));
         AssertOneLine(resumed, 3, "diverged in epoch 2", "keep epoch 1");
         foreach (var (file, bytes) in snapshot)
             if (file.StartsWith(Checkpoint.BestFolder) || file.StartsWith(Checkpoint.LastFolder))
@@ -192,7 +192,7 @@ public class FailureModeTests
         var run = disk.File("run");
         // D=256, K=128: model.bin alone is about 690 KB, so best/ fits in 1 MB and last/ cannot.
         var args = Sized(TestData.MnistDir, run, 1, 256, 128);
-        var result = CliProcess.Run(Trainer, args);
+        var result = ChildProcess.Run(Trainer, args);
         AssertOneLine(result, 2, "no space left on device while writing", run);
         Assert.DoesNotContain(".tmp-", result.Stderr);
         Assert.Empty(BadFiles.Temporaries(run));
@@ -207,7 +207,7 @@ public class FailureModeTests
         using var dir = new TempFolder();
         var run = dir.File("run");
         var args = Sized(TestData.MnistDir, run, 200, 16, 8);
-        using var process = CliProcess.Start(Trainer, args);
+        using var process = ChildProcess.Start(Trainer, args);
         var stderr = process.StandardError.ReadToEndAsync();
         _ = process.StandardOutput.ReadToEndAsync();
         var deadline = DateTime.UtcNow.AddMinutes(2);
@@ -229,7 +229,7 @@ public class FailureModeTests
     {
         using var dir = new TempFolder();
         var run = dir.File("run");
-        Assert.Equal(0, CliProcess.Run(Trainer, Tiny(TestData.MnistDir, run)).ExitCode);
+        Assert.Equal(0, ChildProcess.Run(Trainer, Tiny(TestData.MnistDir, run)).ExitCode);
         // What kill -9 in the middle of a checkpoint leaves: a temporary named after a process that is gone.
         int dead = DeadPid();
         var stale = Path.Combine(run, $".last.tmp-{dead}");
@@ -238,10 +238,10 @@ public class FailureModeTests
         var staleBeside = dir.File($".other.tmp-{dead}");
         Directory.CreateDirectory(staleBeside);
 
-        var resumed = CliProcess.Run(Trainer, Resume(run));
+        var resumed = ChildProcess.Run(Trainer, Resume(run));
         Assert.True(resumed.ExitCode == 0, resumed.Stderr);
         Assert.False(Directory.Exists(stale));
-        Assert.Equal(0, CliProcess.Run(Trainer, Tiny(TestData.MnistDir, dir.File("second"))).ExitCode);
+        Assert.Equal(0, ChildProcess.Run(Trainer, Tiny(TestData.MnistDir, dir.File("second"))).ExitCode);
         Assert.False(Directory.Exists(staleBeside));
     }
 

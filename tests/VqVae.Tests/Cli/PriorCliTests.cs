@@ -1,3 +1,4 @@
+using VqVae.TestSupport;
 using VqVae.Checkpoints;
 using VqVae.Prior;
 
@@ -10,7 +11,7 @@ public class PriorCliTests
     static string TrainTinyVqVae(string dir)
     {
         var run = Path.Combine(dir, "run");
-        var train = CliProcess.Run(Trainer, "train", "--preset", "mnist", "--data", TestData.MnistDir, "--out", run, "--epochs", "1",
+        var train = ChildProcess.Run(Trainer, "train", "--preset", "mnist", "--data", TestData.MnistDir, "--out", run, "--epochs", "1",
             "--max-steps-per-epoch", "3", "--hidden-size", "16", "--codebook-size", "8", "--device", "cpu", "--threads", "1");
         Assert.True(train.ExitCode == 0, train.Stderr + train.Stdout);
         return run;
@@ -28,7 +29,7 @@ public class PriorCliTests
         using var dir = new TempFolder();
         var run = TrainTinyVqVae(dir.Path);
 
-        var first = CliProcess.Run(Trainer, Prior(run, "--epochs", "1"));
+        var first = ChildProcess.Run(Trainer, Prior(run, "--epochs", "1"));
         Assert.True(first.ExitCode == 0, first.Stderr + first.Stdout);
         var prior = Path.Combine(run, PriorCheckpoint.DefaultFolder);
         foreach (var file in new[] { "best/prior.json", "best/model.bin", "last/optimizer.bin", PriorTrainingLoop.MetricsFile, PriorTrainingLoop.SamplesFile })
@@ -40,10 +41,10 @@ public class PriorCliTests
         Assert.InRange(m.HistogramBitsPerCode, 0.0, 3.0);
         Assert.Equal(m.ValidationBitsPerCode * 49, m.ValidationBitsPerImage, 6);
 
-        var again = CliProcess.Run(Trainer, Prior(run, "--epochs", "1"));
+        var again = ChildProcess.Run(Trainer, Prior(run, "--epochs", "1"));
         Assert.Equal(2, again.ExitCode);                                             // exists: neither --force nor --resume
 
-        var resumed = CliProcess.Run(Trainer, Prior(run, "--epochs", "2", "--resume"));
+        var resumed = ChildProcess.Run(Trainer, Prior(run, "--epochs", "2", "--resume"));
         Assert.True(resumed.ExitCode == 0, resumed.Stderr + resumed.Stdout);
         var rows = File.ReadAllLines(Path.Combine(prior, PriorTrainingLoop.MetricsFile));
         Assert.Equal(PriorTrainingLoop.MetricsHeader, rows[0]);
@@ -54,7 +55,7 @@ public class PriorCliTests
     public void A_folder_that_is_not_a_checkpoint_is_refused_in_one_line()
     {
         using var dir = new TempFolder();
-        var result = CliProcess.Run(Trainer, "prior", "--model", dir.Path, "--out", Path.Combine(dir.Path, "p"));
+        var result = ChildProcess.Run(Trainer, "prior", "--model", dir.Path, "--out", Path.Combine(dir.Path, "p"));
         Assert.Equal(2, result.ExitCode);
         Assert.Single(result.Stderr.TrimEnd().Split('\n'));
         Assert.Contains("not a checkpoint", result.Stderr);

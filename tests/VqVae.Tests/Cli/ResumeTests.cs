@@ -1,3 +1,4 @@
+using VqVae.TestSupport;
 using VqVae.Checkpoints;
 using VqVae.Training;
 
@@ -19,10 +20,10 @@ public class ResumeTests
         using var dir = new TempFolder();
         var reference = dir.File("reference");
         var killed = dir.File("killed");
-        var uninterrupted = CliProcess.Run("vqvae-train.dll", Args(reference));
+        var uninterrupted = ChildProcess.Run("vqvae-train.dll", Args(reference));
         Assert.True(uninterrupted.ExitCode == 0, uninterrupted.Stderr);
 
-        using (var process = CliProcess.Start("vqvae-train.dll", Args(killed)))
+        using (var process = ChildProcess.Start("vqvae-train.dll", Args(killed)))
         {
             // Wait for epoch 2's checkpoint, then kill during epoch 3 with no chance to clean up.
             var lastConfig = Path.Combine(killed, Checkpoint.LastFolder, Checkpoint.ConfigFile);
@@ -39,7 +40,7 @@ public class ResumeTests
         Assert.InRange(epochAtKill, 2, 3);
         Checkpoint.Load(killed); // the best checkpoint survived the kill whole
 
-        var resumed = CliProcess.Run("vqvae-train.dll", Args(killed, "--resume"));
+        var resumed = ChildProcess.Run("vqvae-train.dll", Args(killed, "--resume"));
         Assert.True(resumed.ExitCode == 0, resumed.Stderr + resumed.Stdout);
 
         var (a, infoA) = Checkpoint.Load(Path.Combine(reference, Checkpoint.LastFolder));
@@ -56,7 +57,7 @@ public class ResumeTests
     public void Resume_without_a_run_is_refused()
     {
         using var dir = new TempFolder();
-        var run = CliProcess.Run("vqvae-train.dll", Args(dir.File("nothing"), "--resume"));
+        var run = ChildProcess.Run("vqvae-train.dll", Args(dir.File("nothing"), "--resume"));
         Assert.Equal(2, run.ExitCode);
         Assert.Contains("nothing to resume", run.Stderr);
     }
@@ -65,7 +66,7 @@ public class ResumeTests
     public void A_checkpoint_swap_cut_short_by_a_kill_is_put_back()
     {
         using var dir = new TempFolder();
-        var run = CliProcess.Run("vqvae-train.dll", Args(dir.Path).Select(a => a == "4" ? "1" : a).ToArray());
+        var run = ChildProcess.Run("vqvae-train.dll", Args(dir.Path).Select(a => a == "4" ? "1" : a).ToArray());
         Assert.True(run.ExitCode == 0, run.Stderr);
         // The state a kill between AtomicFile.WriteDirectory's two renames leaves behind.
         Directory.Move(dir.File("best"), dir.File("best.old"));

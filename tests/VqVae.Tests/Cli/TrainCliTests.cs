@@ -1,3 +1,4 @@
+using VqVae.TestSupport;
 using VqVae.Checkpoints;
 using VqVae.Training;
 
@@ -17,7 +18,7 @@ public class TrainCliTests
     public void Train_writes_checkpoints_metrics_and_the_three_pictures()
     {
         using var dir = new TempFolder();
-        var run = CliProcess.Run(Trainer, Tiny(TestData.MnistDir, dir.Path));
+        var run = ChildProcess.Run(Trainer, Tiny(TestData.MnistDir, dir.Path));
         Assert.True(run.ExitCode == 0, run.Stderr + run.Stdout);
         foreach (var file in new[]
         {
@@ -37,7 +38,7 @@ public class TrainCliTests
     {
         using var dir = new TempFolder();
         File.WriteAllText(dir.File("mine.txt"), "a user's file");
-        var run = CliProcess.Run(Trainer, Tiny(TestData.MnistDir, dir.Path));
+        var run = ChildProcess.Run(Trainer, Tiny(TestData.MnistDir, dir.Path));
         Assert.Equal(2, run.ExitCode);
         Assert.Contains(dir.Path, run.Stderr);
         Assert.Contains("--force", run.Stderr);
@@ -49,7 +50,7 @@ public class TrainCliTests
     {
         using var dir = new TempFolder();
         var missing = dir.File("no-such-data");
-        var run = CliProcess.Run(Trainer, Tiny(missing, dir.File("out")));
+        var run = ChildProcess.Run(Trainer, Tiny(missing, dir.File("out")));
         Assert.Equal(2, run.ExitCode);
         Assert.Contains(missing, run.Stderr);
         Assert.Contains("no such data folder", run.Stderr);
@@ -62,7 +63,7 @@ public class TrainCliTests
         using var dir = new TempFolder();
         var images = Directory.CreateDirectory(dir.File("images")).FullName;
         File.WriteAllText(Path.Combine(images, "broken.png"), "not a png");
-        var run = CliProcess.Run(Trainer, Tiny(images, dir.File("out")));
+        var run = ChildProcess.Run(Trainer, Tiny(images, dir.File("out")));
         Assert.Equal(2, run.ExitCode);
         Assert.Contains("broken.png", run.Stderr);
     }
@@ -71,7 +72,7 @@ public class TrainCliTests
     public void A_patch_size_that_does_not_divide_the_image_is_refused()
     {
         using var dir = new TempFolder();
-        var run = CliProcess.Run(Trainer, Tiny(TestData.MnistDir, dir.File("out"), "--patch-size", "5"));
+        var run = ChildProcess.Run(Trainer, Tiny(TestData.MnistDir, dir.File("out"), "--patch-size", "5"));
         Assert.Equal(2, run.ExitCode);
         Assert.Contains("patch size 5", run.Stderr);
     }

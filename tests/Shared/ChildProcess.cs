@@ -1,9 +1,10 @@
 using System.Diagnostics;
 
-namespace VqVae.Tests.Cli;
+namespace VqVae.TestSupport;
 
-/// <summary>Runs a CLI of the solution as a real process (the dll is copied beside the tests), so exit codes and streams are the real ones.</summary>
-public static class CliProcess
+/// <summary>Runs a CLI of the solution as a real process (the dll is copied beside the tests), so exit codes, signals and
+/// what native libraries print are the real ones.</summary>
+public static class ChildProcess
 {
     public sealed record Result(int ExitCode, string Stdout, string Stderr);
 
