@@ -1,6 +1,10 @@
 using System.Runtime.CompilerServices;
 using VqVae.Training;
 
+// libtorch's random generator is one per process: seeded tests (the trained-model fixture, the prior
+// sampler's) must not draw from it side by side, or their models differ from run to run.
+[assembly: CollectionBehavior(DisableTestParallelization = true)]
+
 namespace VqVae.MlNetConsumer.Tests;
 
 static class TorchSetup
