@@ -55,6 +55,11 @@ public static class PriorCommand
             var device = DeviceChoice.Resolve(options.Device);
             if (options.Threads > 0) TorchSharp.torch.set_num_threads(options.Threads);
             var (vqvae, info) = Checkpoint.Load(checkpointDir, device);
+            if (info.Model.Quantizer == QuantizerKind.Rvq)
+            {
+                vqvae.Dispose();
+                return TrainerCli.Fail($"{checkpointDir}: the prior models one code per position, and this residual-VQ model has {info.Model.Depth}");
+            }
             using (vqvae)
             {
                 options = options with { Prior = options.Prior with { CodebookSize = info.Model.CodebookSize, Height = info.Model.LatentHeight, Width = info.Model.LatentWidth } };

@@ -19,8 +19,8 @@ public static class ReportCommand
         {
             try
             {
-                Console.WriteLine("| run | arch | codebook | lr | best epoch | val MSE | PSNR (dB) | active codes | perplexity | training minutes |");
-                Console.WriteLine("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+                Console.WriteLine("| run | arch | quantizer | codebook | lr | best epoch | bits per image | val MSE | PSNR (dB) | active codes | perplexity | training minutes |");
+                Console.WriteLine("| --- | --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
                 foreach (var run in parse.GetValue(runs)!) Console.WriteLine(Row(run));
                 return 0;
             }
@@ -36,7 +36,8 @@ public static class ReportCommand
         var history = File.ReadAllLines(Path.Combine(run, TrainingLoop.MetricsFile)).Skip(1)
             .Select(line => double.Parse(line.Split(',')[9], CultureInfo.InvariantCulture));
         var c = info.Training?.Codebook ?? new CodebookTraining();
-        var codebook = string.Join(" + ", new[]
+        var model = info.Model;
+        var codebook = model.Quantizer == QuantizerKind.Fsq ? "implicit grid" : string.Join(" + ", new[]
         {
             c.Update == CodebookUpdate.Ema ? string.Create(CultureInfo.InvariantCulture, $"EMA {c.EmaDecay}") : "VQ loss",
             c.KmeansInit ? "k-means init" : null,
@@ -44,6 +45,21 @@ public static class ReportCommand
             KebabCase.Name(c.Estimator),
         }.Where(s => s != null));
         return string.Create(CultureInfo.InvariantCulture,
-            $"| {Path.GetFileName(Path.GetFullPath(run).TrimEnd('/'))} | {KebabCase.Name(info.Model.Arch)} | {codebook} | {info.Training?.LearningRate:G3} | {info.Epoch} | {m.ValidationMse:F4} | {m.ValidationPsnr:F2} | {m.ActiveCodes} | {m.Perplexity:F1} | {history.Sum() / 60:F1} |");
+            $"| {Path.GetFileName(Path.GetFullPath(run).TrimEnd('/'))} | {KebabCase.Name(model.Arch)} | {Quantizer(model)} | {codebook} | {info.Training?.LearningRate:G3} | {info.Epoch} | {BitsPerImage(model):F0} | {m.ValidationMse:F4} | {m.ValidationPsnr:F2} | {PerLevel(m.ActiveCodes.ToString(CultureInfo.InvariantCulture), m.LevelActiveCodes?.Select(a => a.ToString(CultureInfo.InvariantCulture)))} | {PerLevel(m.Perplexity.ToString("F1", CultureInfo.InvariantCulture), m.LevelPerplexity?.Select(p => p.ToString("F1", CultureInfo.InvariantCulture)))} | {history.Sum() / 60:F1} |");
     }
+
+    static string Quantizer(ModelConfig model) => model.Quantizer switch
+    {
+        QuantizerKind.Fsq => $"FSQ {model.Levels} ({model.CodebookSize} codes)",
+        QuantizerKind.Rvq => $"RVQ {model.Depth} × {model.CodebookSize}",
+        _ => $"VQ {model.CodebookSize}",
+    };
+
+    /// <summary>Positions × codes per position × log2 of each code's range: what one image's code map can say.</summary>
+    static double BitsPerImage(ModelConfig model) =>
+        (double)model.LatentHeight * model.LatentWidth * model.CodesPerPosition * Math.Log2(model.CodebookSize);
+
+    /// <summary>The whole-run figure, then each residual level's in parentheses.</summary>
+    static string PerLevel(string total, IEnumerable<string>? levels) =>
+        levels == null ? total : $"{total} ({string.Join(" / ", levels)})";
 }

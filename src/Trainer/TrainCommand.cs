@@ -21,7 +21,11 @@ public static class TrainCommand
     static readonly Option<double?> Beta = new("--beta") { Description = "Weight of the commitment loss" };
     static readonly Option<int?> Seed = new("--seed");
     static readonly Option<GradientEstimator?> Ste = EnumOption.Create<GradientEstimator>("--ste",
-        "How the decoder's gradient crosses the code choice: straight-through is z_e + sg(z_q − z_e); straight-through-to-codebook is z_q + (z_e − sg(z_e)), which also trains the chosen codes through the decoder");
+        "How the decoder's gradient crosses the code choice (vq, rvq): straight-through is z_e + sg(z_q − z_e); straight-through-to-codebook is z_q + (z_e − sg(z_e)), which also trains the chosen codes through the decoder; rotation-trick rotates the decoder's gradient from z_q's direction to z_e's and scales it by ‖z_q‖/‖z_e‖");
+    static readonly Option<QuantizerKind?> Quantizer = EnumOption.Create<QuantizerKind>("--quantizer",
+        "vq: nearest of K learnt codes; fsq: finite scalar quantization on a fixed grid (--levels); rvq: residual VQ, --depth codebooks of K codes each quantizing what the previous left");
+    static readonly Option<string?> Levels = new("--levels") { Description = "fsq: levels per projected channel, e.g. 8,5,5,5 (the codebook size is their product)" };
+    static readonly Option<int?> Depth = new("--depth") { Description = "rvq: how many codebooks quantize each position in turn (codes per position)" };
     static readonly Option<ComputeDevice?> DeviceName = EnumOption.Create<ComputeDevice>("--device", "Where to train; auto picks CUDA when libtorch sees it");
     static readonly Option<int> Threads = new("--threads") { Description = "libtorch threads (0: one per core)" };
     static readonly Option<Arch?> Arch = EnumOption.Create<Arch>("--arch", "patch: the reference post's patch model; conv: the VQ-VAE paper's convolutional model");
@@ -39,7 +43,7 @@ public static class TrainCommand
         var command = new Command("train", "Train a VQ-VAE; writes best/ and last/ checkpoints, metrics.csv and pictures.")
         {
             Preset, Data, Epochs, Out, Force, Resume, HiddenSize, CodebookSize, PatchSize, BatchSize, Lr, Beta, Seed, Ste,
-            DeviceName, Threads, Arch, ImageSize, Channels, CodebookUpdate, KmeansInit, DeadCodeThreshold, EmaDecay, MaxSteps,
+            Quantizer, Levels, Depth, DeviceName, Threads, Arch, ImageSize, Channels, CodebookUpdate, KmeansInit, DeadCodeThreshold, EmaDecay, MaxSteps,
         };
         command.SetAction(parse =>
         {
@@ -67,6 +71,7 @@ public static class TrainCommand
             Height = size ?? m.Height,
             Width = size ?? m.Width,
         };
+        model = QuantizerShape(parse, model);
         model.Validate();
         var c = preset.Codebook;
         var codebook = c with
@@ -79,6 +84,7 @@ public static class TrainCommand
             EmaDecay = parse.GetValue(EmaDecay) ?? c.EmaDecay,
         };
         codebook.Validate();
+        codebook = QuantizerTraining(parse, model.Quantizer, codebook);
         var options = preset with
         {
             Model = model,
@@ -94,5 +100,40 @@ public static class TrainCommand
         };
         TrainOptionChecks.Validate(options);
         return options;
+    }
+
+    /// <summary>--quantizer, --levels and --depth, each refused where the chosen quantizer has no use for it.</summary>
+    static ModelConfig QuantizerShape(ParseResult parse, ModelConfig model)
+    {
+        var kind = parse.GetValue(Quantizer) ?? model.Quantizer;
+        var levelsText = parse.GetValue(Levels);
+        int? depth = parse.GetValue(Depth);
+        if (levelsText != null && kind != QuantizerKind.Fsq) throw new ArgumentException($"--levels {levelsText}: only --quantizer fsq has levels");
+        if (depth != null && kind != QuantizerKind.Rvq) throw new ArgumentException($"--depth {depth}: only --quantizer rvq has a depth");
+        if (depth < 1) throw new ArgumentException($"--depth {depth}: must be at least 1");
+        if (kind != QuantizerKind.Fsq) return model with { Quantizer = kind, Depth = depth ?? 1, Levels = null };
+        if (levelsText == null) throw new ArgumentException("--quantizer fsq: needs --levels (e.g. 8,5,5,5)");
+        var levels = FsqLevels.Parse(levelsText);
+        if (levels.Any(level => level < 2))
+            throw new ArgumentException($"--levels {levelsText}: each level must be at least 2 (a level of 1 holds no information)");
+        if (levels.CodeCount > ModelConfig.MaxFsqCodes)
+            throw new ArgumentException($"--levels {levelsText}: {levels.CodeCount} codes, more than the {ModelConfig.MaxFsqCodes} allowed");
+        int? codebookSize = parse.GetValue(CodebookSize);
+        if (codebookSize != null && codebookSize != levels.CodeCount)
+            throw new ArgumentException($"--codebook-size {codebookSize}: fsq's codebook is its grid, {levels.CodeCount} codes for --levels {levelsText}; leave --codebook-size out");
+        return model with { Quantizer = kind, Levels = levels, CodebookSize = (int)levels.CodeCount, Depth = 1 };
+    }
+
+    /// <summary>
+    /// FSQ has no codebook to move or restart: its codebook options are refused when given and cleared
+    /// when a preset brought them, so config.json says what the run did.
+    /// </summary>
+    static CodebookTraining QuantizerTraining(ParseResult parse, QuantizerKind kind, CodebookTraining codebook)
+    {
+        if (kind != QuantizerKind.Fsq) return codebook;
+        foreach (var option in new Option[] { Ste, CodebookUpdate, KmeansInit, DeadCodeThreshold, EmaDecay, Beta })
+            if (parse.GetResult(option) is { Implicit: false })
+                throw new ArgumentException($"{option.Name}: --quantizer fsq has no codebook to train (it rounds with its own straight-through gradient)");
+        return codebook with { Update = VqVae.Checkpoints.CodebookUpdate.Loss, KmeansInit = false, DeadCodeThreshold = 0 };
     }
 }

@@ -20,9 +20,11 @@ public static class TrainOptionChecks
             throw new ArgumentException($"--beta {o.Codebook.Beta}: must be a finite number ≥ 0");
         Positive("--hidden-size", o.Model.HiddenSize);
         Positive("--codebook-size", o.Model.CodebookSize);
-        if ((long)o.Model.CodebookSize * o.Model.HiddenSize > MaxCodebookWeights)
+        // FSQ's grid is not a weight matrix: its size is bounded by ModelConfig.MaxFsqCodes instead.
+        long weights = o.Model.Quantizer == VqVae.QuantizerKind.Fsq ? 0 : (long)o.Model.CodebookSize * o.Model.HiddenSize * o.Model.Depth;
+        if (weights > MaxCodebookWeights)
             throw new ArgumentException(
-                $"--codebook-size {o.Model.CodebookSize} × --hidden-size {o.Model.HiddenSize}: a codebook of {(long)o.Model.CodebookSize * o.Model.HiddenSize * 4 / (1024 * 1024)} MiB is too large (at most {MaxCodebookWeights * 4 / (1024 * 1024)} MiB)");
+                $"--codebook-size {o.Model.CodebookSize} × --hidden-size {o.Model.HiddenSize}{(o.Model.Depth > 1 ? $" × --depth {o.Model.Depth}" : "")}: codebooks of {weights * 4 / (1024 * 1024)} MiB are too large (at most {MaxCodebookWeights * 4 / (1024 * 1024)} MiB)");
     }
 
     static void Positive(string option, int value)

@@ -10,6 +10,11 @@ public enum GradientEstimator
     StraightThrough,
     /// <summary>z_q + (z_e − sg(z_e)): the same value, and the decoder's gradient also reaches the chosen codes.</summary>
     StraightThroughToCodebook,
+    /// <summary>
+    /// The rotation trick (Fifty et al. 2024): z_q's value, reached from z_e by a rotation and rescaling held
+    /// constant, so the encoder gets the decoder's gradient rotated from z_q's direction to z_e's and scaled by ‖z_q‖/‖z_e‖.
+    /// </summary>
+    RotationTrick,
 }
 
 /// <summary>What moves the codebook vectors.</summary>

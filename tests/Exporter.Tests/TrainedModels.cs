@@ -52,7 +52,7 @@ public sealed class TrainedModels : IDisposable
             using var scope = NewDisposeScope();
             var x = Shapes(config, 32, seed * 1000 + step);
             var output = model.forward(x);
-            var loss = VqVaeLoss.Compute(output, x, beta: 0.25);
+            var loss = VqVaeModel.Loss(output, x);
             optimizer.zero_grad();
             loss.Total.backward();
             optimizer.step();

@@ -56,7 +56,7 @@ public sealed class TrainedModels : IDisposable
             {
                 using var scope = NewDisposeScope();
                 var x = tensor(data, [count, config.Channels, config.Height, config.Width]);
-                var loss = VqVaeLoss.Compute(model.forward(x), x, beta: 0.25);
+                var loss = VqVaeModel.Loss(model.forward(x), x);
                 optimizer.zero_grad();
                 loss.Total.backward();
                 optimizer.step();

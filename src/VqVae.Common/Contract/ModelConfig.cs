@@ -31,9 +31,21 @@ public sealed record ModelConfig
     public int CodebookSize { get; init; } = 128;
     /// <summary>Channels of the conv model's hidden layers (unused by the patch model).</summary>
     public int ConvChannels { get; init; } = 128;
+    /// <summary>What makes the codes; a config.json written before there was a choice is VQ.</summary>
+    public QuantizerKind Quantizer { get; init; } = QuantizerKind.Vq;
+    /// <summary>FSQ only: the levels of each projected channel; their product is <see cref="CodebookSize"/>.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public FsqLevels? Levels { get; init; }
+    /// <summary>RVQ: how many codebooks of <see cref="CodebookSize"/> codes quantize one position in turn (1 for VQ and FSQ).</summary>
+    public int Depth { get; init; } = 1;
 
     [JsonIgnore] public int LatentHeight => Height / PatchSize;
     [JsonIgnore] public int LatentWidth => Width / PatchSize;
+    /// <summary>How many codes one latent position holds: the depth for RVQ, else one.</summary>
+    [JsonIgnore] public int CodesPerPosition => Quantizer == QuantizerKind.Rvq ? Depth : 1;
+
+    /// <summary>The largest FSQ grid: its codes are decoded through a table of that many rows.</summary>
+    public const long MaxFsqCodes = 1 << 20;
 
     /// <summary>snake_case keys and kebab-case enum values, as config.json and the graph metadata hold them.</summary>
     public static readonly JsonSerializerOptions Json = new()
@@ -55,5 +67,26 @@ public sealed record ModelConfig
             throw new InvalidDataException($"patch size {PatchSize} must divide the image size {Height}x{Width}");
         if (HiddenSize < 1 || CodebookSize < 1) throw new InvalidDataException("hidden size and codebook size must be positive");
         if (ConvChannels < 1) throw new InvalidDataException("conv channels must be positive");
+        ValidateQuantizer();
+    }
+
+    void ValidateQuantizer()
+    {
+        if (!Enum.IsDefined(Quantizer)) throw new InvalidDataException($"quantizer {(int)Quantizer} is not a known quantizer");
+        if (Depth < 1) throw new InvalidDataException($"depth {Depth}: must be at least 1");
+        if (Depth > 1 && Quantizer != QuantizerKind.Rvq)
+            throw new InvalidDataException($"depth {Depth}: only the rvq quantizer has more than one codebook");
+        if (Quantizer != QuantizerKind.Fsq)
+        {
+            if (Levels != null) throw new InvalidDataException($"levels {Levels}: only the fsq quantizer has levels");
+            return;
+        }
+        if (Levels == null || Levels.Count == 0) throw new InvalidDataException("the fsq quantizer needs its levels (e.g. 8,5,5,5)");
+        if (Levels.Any(level => level < 2))
+            throw new InvalidDataException($"levels {Levels}: each level must be at least 2 (a level of 1 holds no information)");
+        if (Levels.CodeCount > MaxFsqCodes)
+            throw new InvalidDataException($"levels {Levels}: {Levels.CodeCount} codes, more than the {MaxFsqCodes} one code per position can index here");
+        if (CodebookSize != Levels.CodeCount)
+            throw new InvalidDataException($"codebook size {CodebookSize} does not match levels {Levels} ({Levels.CodeCount} codes)");
     }
 }

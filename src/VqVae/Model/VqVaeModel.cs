@@ -1,32 +1,45 @@
 using TorchSharp;
+using VqVae.Checkpoints;
+using VqVae.Model.Quantizers;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
-using VqVae.Checkpoints;
 
 namespace VqVae.Model;
 
-/// <summary>What one forward pass yields: the reconstruction and everything the losses need.</summary>
-public sealed record VqVaeOutput(Tensor Reconstruction, Tensor ZE, Tensor ZQ, Tensor Codes);
+/// <summary>What one forward pass yields: the reconstruction and everything the losses and updates need.</summary>
+public sealed record VqVaeOutput(Tensor Reconstruction, Tensor ZE, QuantizerOutput Quantized)
+{
+    public Tensor ZQ => Quantized.ZQ;
+    /// <summary>[N, h, w], or [N, h, w, L] for residual VQ.</summary>
+    public Tensor Codes => Quantized.Codes;
+}
+
+/// <summary>The training loss of one batch: reconstruction MSE plus the quantizer's own terms.</summary>
+public sealed record VqVaeLoss(Tensor Total, Tensor Reconstruction, Tensor Vq, Tensor Commitment);
 
 /// <summary>
-/// Encoder → nearest code → decoder, as in the reference post's VQVAE. The encoder yields NHWC latents
+/// Encoder → quantizer → decoder, as in the reference post's VQVAE. The encoder yields NHWC latents
 /// [N, h, w, D]; the decoder takes NCHW latents and yields logits; the sigmoid is applied here.
 /// </summary>
 public sealed class VqVaeModel : Module<Tensor, VqVaeOutput>
 {
     public readonly Module<Tensor, Tensor> encoder;
-    public readonly Codebook codebook;
     public readonly Module<Tensor, Tensor> decoder;
+    /// <summary>
+    /// Registered under the quantizer's own name (codebook for VQ, as the reference post's weights are
+    /// named, codebooks for residual VQ, fsq), so checkpoints written before there was a choice still load.
+    /// </summary>
+    public readonly Quantizer quantizer;
 
     public ModelConfig Config { get; }
-    /// <summary>How training passes the decoder's gradient across the nearest-code step (inference never looks).</summary>
-    public GradientEstimator Estimator { get; }
 
-    public VqVaeModel(ModelConfig config, GradientEstimator estimator = GradientEstimator.StraightThrough) : base("VQVAE")
+    public VqVaeModel(ModelConfig config, GradientEstimator estimator = GradientEstimator.StraightThrough)
+        : this(config, new CodebookTraining { Estimator = estimator }) { }
+
+    public VqVaeModel(ModelConfig config, CodebookTraining training) : base("VQVAE")
     {
         config.Validate();
         Config = config;
-        Estimator = estimator;
         (encoder, decoder) = config.Arch switch
         {
             Arch.Patch => ((Module<Tensor, Tensor>)new PatchEncoder(config.Channels, config.HiddenSize, config.PatchSize),
@@ -34,35 +47,52 @@ public sealed class VqVaeModel : Module<Tensor, VqVaeOutput>
             Arch.Conv => (new ConvEncoder(config), new ConvDecoder(config)),
             _ => throw new ArgumentOutOfRangeException(nameof(config), config.Arch, "unknown architecture"),
         };
-        codebook = new Codebook(config.CodebookSize, config.HiddenSize);
-        RegisterComponents();
+        // Built after encoder and decoder: the random initialisation draws in the order it always has.
+        var built = Quantizer.Create(config, training);
+        register_module("encoder", encoder);
+        register_module(built.GetName(), built);
+        register_module("decoder", decoder);
+        quantizer = built;
     }
+
+    /// <summary>The single codebook of a VQ model (tests and pictures reach its weights through it).</summary>
+    public VectorQuantizer codebook => quantizer as VectorQuantizer
+        ?? throw new InvalidOperationException($"a {KebabCase.Name(Config.Quantizer)} model has no single codebook");
+
+    /// <summary>How training passes the decoder's gradient across the nearest-code step (inference never looks).</summary>
+    public GradientEstimator Estimator => (quantizer as VectorQuantizer)?.Training.Estimator ?? GradientEstimator.StraightThrough;
 
     /// <summary>x [N, C, H, W] in 0..1 → z_e [N, h, w, D].</summary>
     public Tensor Encode(Tensor x) => encoder.forward(x);
 
-    /// <summary>z_e [N, h, w, D] → (codes [N, h, w], z_q [N, h, w, D]).</summary>
+    /// <summary>z_e [N, h, w, D] → (codes [N, h, w] or [N, h, w, L], z_q [N, h, w, D]).</summary>
     public (Tensor Codes, Tensor ZQ) Quantize(Tensor ze)
     {
-        var flat = ze.reshape(-1, Config.HiddenSize);
-        var codes = codebook.Nearest(flat).reshape(ze.shape[0], ze.shape[1], ze.shape[2]);
-        return (codes, codebook.Lookup(codes));
+        var codes = quantizer.Codes(ze);
+        return (codes, quantizer.Lookup(codes));
     }
 
     /// <summary>Latent [N, h, w, D] → reconstruction [N, C, H, W] in 0..1.</summary>
     public Tensor Decode(Tensor latent) => functional.sigmoid(decoder.forward(latent.permute(0, 3, 1, 2)));
 
-    /// <summary>Code indices [N, h, w] → reconstruction [N, C, H, W].</summary>
-    public Tensor DecodeCodes(Tensor codes) => Decode(codebook.Lookup(codes));
+    /// <summary>Codes [N, h, w] (or [N, h, w, L]) → reconstruction [N, C, H, W].</summary>
+    public Tensor DecodeCodes(Tensor codes) => Decode(quantizer.Lookup(codes));
 
     public override VqVaeOutput forward(Tensor x)
     {
         var ze = Encode(x);
-        var (codes, zq) = Quantize(ze);
-        // Straight-through estimator: the decoder sees z_q's values, the encoder gets the decoder's gradient.
-        var decoderInput = Estimator == GradientEstimator.StraightThroughToCodebook
-            ? zq + (ze - ze.detach())          // the codebook also learns through the decoder
-            : ze + (zq - ze).detach();         // the paper's: the codebook learns only from the VQ loss
-        return new VqVaeOutput(Decode(decoderInput), ze, zq, codes);
+        var quantized = quantizer.forward(ze);
+        return new VqVaeOutput(Decode(quantized.DecoderInput), ze, quantized);
     }
+
+    /// <summary>Reconstruction MSE plus the quantizer's terms (recon + vq + β·commitment for VQ).</summary>
+    public static VqVaeLoss Loss(VqVaeOutput output, Tensor x)
+    {
+        var recon = functional.mse_loss(output.Reconstruction, x);
+        var q = output.Quantized.Loss;
+        return new VqVaeLoss(q.AddTo(recon), recon, q.Vq, q.Commitment);
+    }
+
+    /// <summary>The quantizer's updates after an optimizer step (EMA, dead-code restarts); returns the codes re-seeded.</summary>
+    public int AfterStep(VqVaeOutput output, Generator generator) => quantizer.AfterStep(output.Quantized, generator);
 }

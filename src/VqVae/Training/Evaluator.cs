@@ -8,11 +8,11 @@ namespace VqVae.Training;
 public static class Evaluator
 {
     /// <summary>Validation of images already in one tensor.</summary>
-    public static EpochMetrics Evaluate(VqVaeModel model, CodebookTraining codebook, Tensor images, int batchSize)
+    public static EpochMetrics Evaluate(VqVaeModel model, Tensor images, int batchSize)
     {
         long n = images.shape[0];
         long start = 0;
-        return Evaluate(model, codebook, n, batchSize, images.device, () =>
+        return Evaluate(model, n, batchSize, images.device, () =>
         {
             var x = images.narrow(0, start, Math.Min(batchSize, n - start));
             start += x.shape[0];
@@ -21,13 +21,13 @@ public static class Evaluator
     }
 
     /// <summary>Validation read in batches (prepared one ahead), so the set never sits in memory whole.</summary>
-    public static EpochMetrics Evaluate(VqVaeModel model, CodebookTraining codebook, ITrainingImages images, int batchSize, Device device)
+    public static EpochMetrics Evaluate(VqVaeModel model, ITrainingImages images, int batchSize, Device device)
     {
         using var batches = new BatchPrefetcher(images, Enumerable.Range(0, images.Count).ToArray(), batchSize, int.MaxValue);
-        return Evaluate(model, codebook, images.Count, batchSize, device, () => batches.Next().to(device));
+        return Evaluate(model, images.Count, batchSize, device, () => batches.Next().to(device));
     }
 
-    static EpochMetrics Evaluate(VqVaeModel model, CodebookTraining codebook, long n, int batchSize, Device device, Func<Tensor> nextBatch)
+    static EpochMetrics Evaluate(VqVaeModel model, long n, int batchSize, Device device, Func<Tensor> nextBatch)
     {
         bool wasTraining = model.training;
         model.eval();
@@ -38,7 +38,7 @@ public static class Evaluator
             var loss = zeros(1, device: device);
             var mse = zeros(1, device: device);
             var vq = zeros(1, device: device);
-            var histogram = zeros(model.Config.CodebookSize, device: device);
+            var histograms = Enumerable.Range(0, model.quantizer.Depth).Select(_ => zeros(model.Config.CodebookSize, device: device)).ToArray();
             for (long start = 0; start < n; start += batchSize)
             {
                 // Each batch's tensors go when it is done: memory follows the batch, not the set.
@@ -46,26 +46,37 @@ public static class Evaluator
                 var x = nextBatch();
                 long count = x.shape[0];
                 var output = model.forward(x);
-                var terms = VqVaeLoss.Compute(output, x, codebook.Beta, codebook.Update == CodebookUpdate.Loss);
+                var terms = VqVaeModel.Loss(output, x);
                 // Weighted by batch size so a short last batch counts for what it holds.
                 loss.add_(terms.Total * count);
                 mse.add_(terms.Reconstruction * count);
                 vq.add_(terms.Vq * count);
-                histogram.add_(model.codebook.Histogram(output.Codes));
+                var counts = model.quantizer.Histograms(output.Codes);
+                for (int level = 0; level < histograms.Length; level++) histograms[level].add_(counts[level]);
             }
             double meanMse = mse.item<float>() / n;
-            var p = histogram / histogram.sum();
-            double entropy = -(p * (p + 1e-12).log()).sum().item<float>();
+            var usage = histograms.Select(Usage).ToArray();
+            bool perLevel = usage.Length > 1;
             return new EpochMetrics
             {
                 ValidationLoss = loss.item<float>() / n,
                 ValidationMse = meanMse,
                 ValidationVqLoss = vq.item<float>() / n,
                 ValidationPsnr = 10 * Math.Log10(1.0 / Math.Max(meanMse, 1e-12)),
-                ActiveCodes = (int)(histogram > 0).sum().item<long>(),
-                Perplexity = Math.Exp(entropy),
+                ActiveCodes = usage.Sum(u => u.Active),
+                Perplexity = Math.Exp(usage.Sum(u => u.Entropy)),
+                LevelActiveCodes = perLevel ? usage.Select(u => u.Active).ToArray() : null,
+                LevelPerplexity = perLevel ? usage.Select(u => Math.Exp(u.Entropy)).ToArray() : null,
             };
         }
         finally { model.train(wasTraining); }
+    }
+
+    /// <summary>Codes in use and the entropy (nats) of one level's histogram.</summary>
+    static (int Active, double Entropy) Usage(Tensor histogram)
+    {
+        var p = histogram / histogram.sum();
+        double entropy = -(p * (p + 1e-12).log()).sum().item<float>();
+        return ((int)(histogram > 0).sum().item<long>(), entropy);
     }
 }

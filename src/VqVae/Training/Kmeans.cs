@@ -1,3 +1,4 @@
+using VqVae.Model.Quantizers;
 using static TorchSharp.torch;
 
 namespace VqVae.Training;
@@ -48,12 +49,8 @@ public static class Kmeans
         return centroids;
     }
 
-    /// <summary>Nearest centroid of each point, by the same ‖a‖² − 2ab + ‖b‖² product as the codebook.</summary>
-    public static Tensor Assign(Tensor points, Tensor centroids)
-    {
-        var d = points.pow(2).sum(1, keepdim: true) - 2 * points.matmul(centroids.t()) + centroids.pow(2).sum(1).unsqueeze(0);
-        return d.argmin(1);
-    }
+    /// <summary>Nearest centroid of each point, by the nearest-code search's own distance.</summary>
+    public static Tensor Assign(Tensor points, Tensor centroids) => SquaredDistances.Compute(points, centroids).argmin(1);
 
     /// <summary>Mean squared distance of each point to its nearest centroid, per coordinate (comparable to a pixel MSE).</summary>
     public static double Distortion(Tensor points, Tensor centroids, int chunk = 65536)

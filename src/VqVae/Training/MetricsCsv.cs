@@ -4,21 +4,36 @@ using VqVae.Checkpoints;
 
 namespace VqVae.Training;
 
-/// <summary>metrics.csv: one row per epoch, rewritten whole (atomically) after each epoch.</summary>
+/// <summary>
+/// metrics.csv: one row per epoch, rewritten whole (atomically) after each epoch. A residual-VQ run adds
+/// two columns, each level's codes in use and perplexity separated by spaces (first level first).
+/// </summary>
 public static class MetricsCsv
 {
     public const string Header =
         "epoch,train_loss,val_loss,val_mse,val_vq_loss,val_psnr,active_codes,perplexity,restarted_codes,seconds,images_per_second";
 
+    public const string LevelColumns = ",active_codes_by_level,perplexity_by_level";
+
     public static void Write(string path, IEnumerable<EpochMetrics> rows)
     {
-        var text = new StringBuilder(Header).Append('\n');
-        foreach (var m in rows)
-            text.Append(string.Join(',', new object[]
+        var list = rows.ToList();
+        bool perLevel = list.Any(m => m.LevelActiveCodes != null);
+        var text = new StringBuilder(Header).Append(perLevel ? LevelColumns : "").Append('\n');
+        foreach (var m in list)
+        {
+            var values = new object[]
             {
                 m.Epoch, m.TrainLoss, m.ValidationLoss, m.ValidationMse, m.ValidationVqLoss, m.ValidationPsnr,
                 m.ActiveCodes, m.Perplexity, m.RestartedCodes, m.Seconds, m.ImagesPerSecond,
-            }.Select(v => Convert.ToString(v, CultureInfo.InvariantCulture)))).Append('\n');
+            }.Select(Text);
+            if (perLevel)
+                values = values.Append(string.Join(' ', (m.LevelActiveCodes ?? []).Select(v => Text(v))))
+                    .Append(string.Join(' ', (m.LevelPerplexity ?? []).Select(v => Text(v))));
+            text.Append(string.Join(',', values)).Append('\n');
+        }
         AtomicFile.WriteAllText(path, text.ToString());
     }
+
+    static string Text(object value) => Convert.ToString(value, CultureInfo.InvariantCulture)!;
 }

@@ -15,7 +15,7 @@ public interface ITrainingObserver
 }
 
 /// <summary>
-/// The reference post's training loop: Adam on recon + VQ + β·commitment, validation after each epoch, the best
+/// The reference post's training loop: Adam on the reconstruction MSE plus the quantizer's own loss, validation after each epoch, the best
 /// checkpoint chosen by validation reconstruction MSE. Batches are read from the images (a memory-mapped
 /// cache, or memory) one step ahead on a worker thread and moved to the device per step; losses are
 /// summed on the device and read once per epoch (no host sync per step).
@@ -46,7 +46,7 @@ public sealed class TrainingLoop
         device = DeviceChoice.Resolve(options.Device);
         if (options.Threads > 0) set_num_threads(options.Threads);
         manual_seed(options.Seed);
-        Model = new VqVaeModel(options.Model, options.Codebook.Estimator);
+        Model = new VqVaeModel(options.Model, options.Codebook);
         Model.to(device);
         train = trainImages;
         validation = validationImages;
@@ -55,8 +55,6 @@ public sealed class TrainingLoop
             using var scope = NewDisposeScope();
             convDecoder.InitialiseOutputBias(train.ChannelMeans().to(device));
         }
-        // With EMA updates the codebook is not a gradient-trained parameter.
-        if (options.Codebook.Update == CodebookUpdate.Ema) Model.codebook.weight.requires_grad = false;
         Optimizer = optim.Adam(Model.parameters().Where(p => p.requires_grad), lr: options.LearningRate);
     }
 
@@ -74,13 +72,13 @@ public sealed class TrainingLoop
     {
         Directory.CreateDirectory(outDir);
         observer?.Started(options, device, train.Count, validation.Count, StepsPerEpoch);
-        if (CompletedEpochs == 0 && options.Codebook.KmeansInit) InitialiseCodebookWithKmeans();
+        if (CompletedEpochs == 0 && Model.quantizer.WantsInitialisation) InitialiseQuantizer();
         for (int epoch = CompletedEpochs + 1; epoch <= options.Epochs; epoch++)
         {
             var clock = Stopwatch.StartNew();
             var (trainLoss, restarted, images) = TrainEpoch(epoch, observer);
             double trainSeconds = clock.Elapsed.TotalSeconds;
-            var metrics = Evaluator.Evaluate(Model, options.Codebook, validation, Math.Max(options.BatchSize, 256), device) with
+            var metrics = Evaluator.Evaluate(Model, validation, Math.Max(options.BatchSize, 256), device) with
             {
                 Epoch = epoch,
                 TrainLoss = trainLoss,
@@ -133,11 +131,11 @@ public sealed class TrainingLoop
             var x = batches.Next().to(device);
             long count = x.shape[0];
             var output = Model.forward(x);
-            var loss = VqVaeLoss.Compute(output, x, options.Codebook.Beta, withVqTerm: options.Codebook.Update == CodebookUpdate.Loss);
+            var loss = VqVaeModel.Loss(output, x);
             Optimizer.zero_grad();
             loss.Total.backward();
             Optimizer.step();
-            restarted += UpdateCodebook(output, generator);
+            restarted += Model.AfterStep(output, generator);
             lossSum.add_(loss.Total.detach());
             images += count;
             observer?.Step(epoch, step + 1, steps);
@@ -145,19 +143,8 @@ public sealed class TrainingLoop
         return (lossSum.item<float>() / steps, restarted, images);
     }
 
-    /// <summary>The optional codebook rules: EMA updates and dead-code restarts.</summary>
-    int UpdateCodebook(VqVaeOutput output, Generator generator)
-    {
-        var config = options.Codebook;
-        if (config.Update != CodebookUpdate.Ema && config.DeadCodeThreshold <= 0) return 0;
-        var z = output.ZE.detach().reshape(-1, options.Model.HiddenSize);
-        if (config.Update == CodebookUpdate.Ema) Model.codebook.EmaUpdate(z, output.Codes, config.EmaDecay);
-        return config.DeadCodeThreshold > 0
-            ? Model.codebook.RestartDeadCodes(z, output.Codes, config.DeadCodeThreshold, config.EmaDecay, generator)
-            : 0;
-    }
-
-    void InitialiseCodebookWithKmeans()
+    /// <summary>The quantizer's initialisation from the first batches' encoder outputs (k-means for VQ).</summary>
+    void InitialiseQuantizer()
     {
         using var _ = no_grad();
         using var scope = NewDisposeScope();
@@ -165,7 +152,7 @@ public sealed class TrainingLoop
         long n = Math.Min(train.Count, (long)options.BatchSize * options.KmeansBatches);
         var sample = train.Gather(ImageBatches.ToPositions(randperm(train.Count, generator: generator).narrow(0, 0, n))).to(device);
         var z = Model.Encode(sample).reshape(-1, options.Model.HiddenSize);
-        Model.codebook.Assign(Kmeans.Fit(z, options.Model.CodebookSize, options.KmeansIterations, generator));
+        Model.quantizer.Initialise(z, options.KmeansIterations, generator);
     }
 
     CheckpointInfo Info(EpochMetrics metrics) => new()

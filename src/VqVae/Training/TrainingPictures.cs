@@ -49,16 +49,24 @@ public static class TrainingPictures
             pairsPerRow: 10, scale: Scale(c.Height));
     }
 
-    /// <summary>Each code as a 1×1 latent through the decoder: the p×p patch it stands for.</summary>
+    /// <summary>The most codes codebook.png shows (an FSQ grid can hold far more; it is then sampled evenly).</summary>
+    public const int MaxPictureCodes = 1024;
+
+    /// <summary>
+    /// Each code as a 1×1 latent through the decoder: the p×p patch it stands for (residual VQ: the
+    /// first level's codes; FSQ: at most <see cref="MaxPictureCodes"/> grid points, evenly spread).
+    /// </summary>
     public static void SaveCodebook(string path, VqVaeModel model)
     {
         using var _ = no_grad();
         using var scope = NewDisposeScope();
         model.eval();
         var c = model.Config;
-        var latent = model.codebook.weight.detach().reshape(c.CodebookSize, 1, 1, c.HiddenSize);
+        var vectors = model.quantizer.PictureLatents(MaxPictureCodes);
+        int count = (int)vectors.shape[0];
+        var latent = vectors.reshape(count, 1, 1, c.HiddenSize);
         var patches = model.Decode(latent);
-        ImageGrid.Save(path, ToArray(patches), c.CodebookSize, c.Channels, (int)patches.shape[2], (int)patches.shape[3],
+        ImageGrid.Save(path, ToArray(patches), count, c.Channels, (int)patches.shape[2], (int)patches.shape[3],
             columns: 16, scale: Math.Max(1, 32 / c.PatchSize));
     }
 

@@ -1,5 +1,6 @@
 using VqVae.Checkpoints;
 using VqVae.Model;
+using VqVae.Model.Quantizers;
 using VqVae.Training;
 using static TorchSharp.torch;
 
@@ -12,7 +13,7 @@ public class CodebookOptionTests
     public void Ema_update_moves_each_used_code_towards_the_mean_of_its_vectors()
     {
         manual_seed(21);
-        var codebook = new Codebook(4, 3);
+        var codebook = new VectorQuantizer(4, 3);
         var z = tensor(new float[] { 1, 1, 1, 3, 3, 3, -2, 0, 2 }).reshape(3, 3);
         var codes = tensor(new long[] { 0, 0, 2 });
         var before = codebook.weight.detach().clone();
@@ -46,7 +47,7 @@ public class CodebookOptionTests
     public void Dead_codes_are_reseeded_from_encoder_outputs()
     {
         manual_seed(22);
-        var codebook = new Codebook(6, 2);
+        var codebook = new VectorQuantizer(6, 2);
         var z = randn(50, 2) + 100;             // far from every code: all pick the same one
         var codes = codebook.Nearest(z);
         int restarted = 0;
@@ -64,7 +65,7 @@ public class CodebookOptionTests
     public void Codes_the_first_batch_leaves_unused_are_restarted_at_once_and_fresh_codes_must_win_to_stay()
     {
         manual_seed(23);
-        var codebook = new Codebook(6, 2);
+        var codebook = new VectorQuantizer(6, 2);
         var z = randn(50, 2) + 100;             // all 50 vectors pick one code, five get nothing
         var codes = codebook.Nearest(z);
         // No grace period on the first batch: what it shows unused is dead now, not 70 steps later.

@@ -1,4 +1,5 @@
 using VqVae.Model;
+using VqVae.Model.Quantizers;
 using static TorchSharp.torch;
 
 namespace VqVae.Tests.Model;
@@ -9,7 +10,7 @@ public class QuantizerTests
     public void Nearest_code_agrees_with_a_brute_force_search()
     {
         manual_seed(3);
-        var codebook = new Codebook(37, 12);
+        var codebook = new VectorQuantizer(37, 12);
         using (no_grad()) codebook.weight.normal_();
         var z = randn(500, 12);
         var fast = codebook.Nearest(z).data<long>().ToArray();

@@ -23,7 +23,7 @@ public class StraightThroughTests
         model.zero_grad();
 
         output = model.forward(x);
-        VqVaeLoss.Compute(output, x, 0.25).Vq.backward();
+        VqVaeModel.Loss(output, x).Vq.backward();
         var fromVq = model.codebook.weight.grad!.clone();
         return (fromRecon, fromVq, encoderGrad);
     }
@@ -69,7 +69,7 @@ public class StraightThroughTests
         var model = new VqVaeModel(new ModelConfig { HiddenSize = 16, CodebookSize = 8 });
         var x = rand(3, 1, 28, 28);
         var output = model.forward(x);
-        var loss = VqVaeLoss.Compute(output, x, beta: 0.25);
+        var loss = VqVaeModel.Loss(output, x);
         var recon = (output.Reconstruction - x).pow(2).mean().item<float>();
         var vq = (output.ZQ - output.ZE).pow(2).mean().item<float>();
         Assert.Equal(recon, loss.Reconstruction.item<float>(), 6);

@@ -26,7 +26,7 @@ public class TrainingLoopTests
     {
         var (train, validation) = SmallMnist();
         var loop = new TrainingLoop(Small(epochs: 4), train, validation); // 4 × 8 = 32 steps
-        var before = Evaluator.Evaluate(loop.Model, new CodebookTraining(), validation, 256);
+        var before = Evaluator.Evaluate(loop.Model, validation, 256);
         using var dir = new TempFolder();
         var history = loop.Run(dir.Path);
         Assert.True(history[^1].ValidationMse < 0.85 * before.ValidationMse,
