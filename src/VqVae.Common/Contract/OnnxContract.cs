@@ -21,7 +21,7 @@ public static class OnnxContract
     public const string Image = "image";
     /// <summary>float32 [N, h, w, D]: the encoder's output, before quantization.</summary>
     public const string ZE = "z_e";
-    /// <summary>int64 [N, h, w]: index of the nearest codebook vector.</summary>
+    /// <summary>int64 [N, h, w]: index of the nearest codebook vector (FSQ: the grid point); [N, h, w, L] for residual VQ, one code per level.</summary>
     public const string Codes = "codes";
     /// <summary>float32 [N, h, w, D]: the chosen codebook vectors.</summary>
     public const string ZQ = "z_q";
@@ -41,6 +41,12 @@ public static class OnnxContract
     public const string PatchSizeKey = "vqvae.patch_size";
     public const string HiddenSizeKey = "vqvae.hidden_size";
     public const string CodebookSizeKey = "vqvae.codebook_size";
+    /// <summary>vq, fsq or rvq (<c>QuantizerKind</c> in kebab-case).</summary>
+    public const string QuantizerKey = "vqvae.quantizer";
+    /// <summary>Codebooks per position: the residual depth L, 1 for vq and fsq.</summary>
+    public const string DepthKey = "vqvae.depth";
+    /// <summary>FSQ only: the levels, comma-separated (e.g. 8,5,5,5).</summary>
+    public const string LevelsKey = "vqvae.levels";
     /// <summary>"float32" or "int8": the arithmetic of the graph's large products; the same value is the "precision" field of the JSON.</summary>
     public const string PrecisionKey = "vqvae.precision";
     public const string PrecisionField = "precision";

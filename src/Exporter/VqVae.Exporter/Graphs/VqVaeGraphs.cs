@@ -29,37 +29,42 @@ public static class VqVaeGraphs
         return Finish(g, info, precision);
     }
 
-    /// <summary>Nearest code by squared L2, written ‖z‖² − 2·z·Eᵀ + ‖E‖² (one MatMul, as Codebook.Distances), then the lookup.</summary>
+    /// <summary>
+    /// z_e → codes and z_q, the quantizer's own steps (<see cref="QuantizerGraph"/>): for VQ the nearest code
+    /// by squared L2, written ‖z‖² − 2·z·Eᵀ + ‖E‖² (one MatMul, as SquaredDistances); for residual VQ the
+    /// levels unrolled; for FSQ projection, bound, Round and the mixed-radix code.
+    /// </summary>
     public static ModelProto Quantizer(VqVaeModel model, CheckpointInfo info)
     {
         var c = model.Config;
-        var g = new OnnxGraphBuilder("vqvae_quantizer", "VQ-VAE quantizer: z_e → index of the nearest codebook vector (squared L2) and that vector.");
+        var g = new OnnxGraphBuilder("vqvae_quantizer", QuantizerDoc(c));
         var m = new ModuleOnnxMapper(g, model);
         g.AddInput(OnnxContract.ZE, DataType.Float, LatentDims(c, c.HiddenSize), $"float32 [N, {c.LatentHeight}, {c.LatentWidth}, {c.HiddenSize}] encoder output, NHWC.");
-
-        var codebook = m.Parameter(model.codebook, "weight", model.codebook.weight);
-        var flatShape = g.AddInitializer("quantizer.flat_shape", new long[] { -1, c.HiddenSize }, new long[] { 2 });
-        var z = g.AddNode("Reshape", new[] { OnnxContract.ZE, flatShape }, "quantizer.z");
-        var zSquared = g.AddNode("ReduceSumSquare", new[] { z }, "quantizer.z_sq", Attr.Ints("axes", 1), Attr.Int("keepdims", 1));
-        var codebookT = g.AddNode("Transpose", new[] { codebook }, $"{codebook}.T", Attr.Ints("perm", 1, 0));
-        var dot = g.AddNode("MatMul", new[] { z, codebookT }, "quantizer.z_dot_e");
-        var two = g.AddInitializer("quantizer.two", new[] { 2f }, Array.Empty<long>());
-        var twoDot = g.AddNode("Mul", new[] { dot, two }, "quantizer.two_z_dot_e");
-        var eSquared = g.AddNode("ReduceSumSquare", new[] { codebook }, $"{codebook}.sq", Attr.Ints("axes", 1), Attr.Int("keepdims", 0));
-        var partial = g.AddNode("Sub", new[] { zSquared, twoDot }, "quantizer.partial");
-        var distances = g.AddNode("Add", new[] { partial, eSquared }, "quantizer.distances");
-        // select_last_index = 0: the first of equal distances wins, as in torch.argmin.
-        var flatCodes = g.AddNode("ArgMin", new[] { distances }, "quantizer.flat_codes",
-            Attr.Int("axis", 1), Attr.Int("keepdims", 0), Attr.Int("select_last_index", 0));
-        var codesShape = g.AddNode("Shape", new[] { OnnxContract.ZE }, "quantizer.codes_shape", Attr.Int("start", 0), Attr.Int("end", 3));
-        g.AddNode("Reshape", new[] { flatCodes, codesShape }, OnnxContract.Codes);
-        m.Embedding(model.codebook, model.codebook.weight, OnnxContract.Codes, OnnxContract.ZQ);
-
-        g.AddOutput(OnnxContract.Codes, DataType.Int64, LatentDims(c, null), $"int64 [N, {c.LatentHeight}, {c.LatentWidth}] index of the nearest of {c.CodebookSize} codebook vectors.");
-        g.AddOutput(OnnxContract.ZQ, DataType.Float, LatentDims(c, c.HiddenSize), $"float32 [N, {c.LatentHeight}, {c.LatentWidth}, {c.HiddenSize}] the chosen codebook vectors, NHWC.");
+        QuantizerGraph.Quantize(m, model.quantizer, c, OnnxContract.ZE);
+        g.AddOutput(OnnxContract.Codes, DataType.Int64, CodeDims(c), CodesDoc(c));
+        g.AddOutput(OnnxContract.ZQ, DataType.Float, LatentDims(c, c.HiddenSize), c.Quantizer switch
+        {
+            QuantizerKind.Rvq => $"float32 [N, {c.LatentHeight}, {c.LatentWidth}, {c.HiddenSize}] the sum of the {c.Depth} chosen codebook vectors, NHWC.",
+            QuantizerKind.Fsq => $"float32 [N, {c.LatentHeight}, {c.LatentWidth}, {c.HiddenSize}] the chosen grid point projected back to the latent width, NHWC.",
+            _ => $"float32 [N, {c.LatentHeight}, {c.LatentWidth}, {c.HiddenSize}] the chosen codebook vectors, NHWC.",
+        });
         // Always float32: the nearest-code search is then exact on whatever encoder produced z_e.
         return Finish(g, info, GraphPrecision.Float32);
     }
+
+    static string QuantizerDoc(ModelConfig c) => c.Quantizer switch
+    {
+        QuantizerKind.Rvq => $"VQ-VAE quantizer: z_e → residual VQ, {c.Depth} codebooks each quantizing what the previous left (squared L2), and the sum of their vectors.",
+        QuantizerKind.Fsq => $"VQ-VAE quantizer: z_e → finite scalar quantization on the grid {c.Levels} (one mixed-radix code) and its latent.",
+        _ => "VQ-VAE quantizer: z_e → index of the nearest codebook vector (squared L2) and that vector.",
+    };
+
+    static string CodesDoc(ModelConfig c) => c.Quantizer switch
+    {
+        QuantizerKind.Rvq => $"int64 [N, {c.LatentHeight}, {c.LatentWidth}, {c.Depth}] per position one code in 0..{c.CodebookSize - 1} of each of the {c.Depth} codebooks, first level first.",
+        QuantizerKind.Fsq => $"int64 [N, {c.LatentHeight}, {c.LatentWidth}] grid point in 0..{c.CodebookSize - 1}: mixed radix over the levels {c.Levels}, first channel the fastest digit.",
+        _ => $"int64 [N, {c.LatentHeight}, {c.LatentWidth}] index of the nearest of {c.CodebookSize} codebook vectors.",
+    };
 
     /// <summary>Codes alone rebuild an image: the codebook lookup is inside the graph.</summary>
     public static ModelProto Decoder(VqVaeModel model, CheckpointInfo info, GraphPrecision precision = GraphPrecision.Float32)
@@ -67,8 +72,10 @@ public static class VqVaeGraphs
         var c = model.Config;
         var g = new OnnxGraphBuilder("vqvae_decoder", "VQ-VAE decoder: code indices → codebook vectors → reconstructed image.");
         var m = new ModuleOnnxMapper(g, model);
-        g.AddInput(OnnxContract.Codes, DataType.Int64, LatentDims(c, null), $"int64 [N, {c.LatentHeight}, {c.LatentWidth}] codebook indices in 0..{c.CodebookSize - 1}.");
-        var latent = m.Embedding(model.codebook, model.codebook.weight, OnnxContract.Codes, "decoder.z_q");   // NHWC
+        g.AddInput(OnnxContract.Codes, DataType.Int64, CodeDims(c), c.Quantizer == QuantizerKind.Vq
+            ? $"int64 [N, {c.LatentHeight}, {c.LatentWidth}] codebook indices in 0..{c.CodebookSize - 1}."
+            : CodesDoc(c));
+        var latent = QuantizerGraph.Lookup(m, model.quantizer, OnnxContract.Codes, "decoder.z_q");   // NHWC
         var logits = DecoderBody(m, model.decoder, c, latent, Int8For(m, precision));
         m.Sigmoid(logits, OnnxContract.Reconstruction);
         g.AddOutput(OnnxContract.Reconstruction, DataType.Float, ImageDims(c), $"float32 [N, {c.Channels}, {c.Height}, {c.Width}] reconstructed pixels in 0..1, NCHW.");
@@ -96,6 +103,9 @@ public static class VqVaeGraphs
     };
 
     static Dim[] ImageDims(ModelConfig c) => new Dim[] { Dim.Symbolic(OnnxContract.Batch), c.Channels, c.Height, c.Width };
+
+    /// <summary>[N, h, w], or [N, h, w, L] for residual VQ.</summary>
+    static Dim[] CodeDims(ModelConfig c) => c.Quantizer == QuantizerKind.Rvq ? LatentDims(c, c.Depth) : LatentDims(c, null);
 
     static Dim[] LatentDims(ModelConfig c, int? depth) => depth is int d
         ? new Dim[] { Dim.Symbolic(OnnxContract.Batch), c.LatentHeight, c.LatentWidth, d }
@@ -128,6 +138,9 @@ public static class VqVaeGraphs
         g.AddMetadata(OnnxContract.PatchSizeKey, c.PatchSize.ToString(CultureInfo.InvariantCulture));
         g.AddMetadata(OnnxContract.HiddenSizeKey, c.HiddenSize.ToString(CultureInfo.InvariantCulture));
         g.AddMetadata(OnnxContract.CodebookSizeKey, c.CodebookSize.ToString(CultureInfo.InvariantCulture));
+        g.AddMetadata(OnnxContract.QuantizerKey, KebabCase.Name(c.Quantizer));
+        g.AddMetadata(OnnxContract.DepthKey, c.Depth.ToString(CultureInfo.InvariantCulture));
+        if (c.Levels != null) g.AddMetadata(OnnxContract.LevelsKey, c.Levels.ToString());
         return g.Build("VqVaeMl", typeof(VqVaeGraphs).Assembly.GetName().Version?.ToString(3) ?? "0.0.0");
     }
 }

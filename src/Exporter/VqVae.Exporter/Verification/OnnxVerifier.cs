@@ -28,7 +28,7 @@ public static class OnnxVerifier
             for (int i = 0; i < images.Length; i++) images[i] = random.NextSingle();
             run.Images(images, batch);
 
-            var codes = new long[batch * c.LatentHeight * c.LatentWidth];
+            var codes = new long[batch * c.LatentHeight * c.LatentWidth * c.CodesPerPosition];
             for (int i = 0; i < codes.Length; i++) codes[i] = random.Next(c.CodebookSize);
             run.Decoder(codes, batch);
 
@@ -51,7 +51,7 @@ public static class OnnxVerifier
     sealed class Run(VqVaeModel model, OrtGraph encoder, OrtGraph quantizer, OrtGraph decoder, VerifyOptions options)
     {
         readonly ModelConfig c = model.Config;
-        readonly float[] codebook = model.codebook.weight.detach().cpu().data<float>().ToArray();
+        readonly CodeComparison codeComparison = CodeComparison.For(model, options.TieTolerance);
 
         public VerificationReport Report { get; private set; } = new()
         {
@@ -60,7 +60,9 @@ public static class OnnxVerifier
 
         long[] ImageShape(int n) => new long[] { n, c.Channels, c.Height, c.Width };
         long[] LatentShape(int n) => new long[] { n, c.LatentHeight, c.LatentWidth, c.HiddenSize };
-        long[] CodeShape(int n) => new long[] { n, c.LatentHeight, c.LatentWidth };
+        long[] CodeShape(int n) => c.CodesPerPosition == 1
+            ? new long[] { n, c.LatentHeight, c.LatentWidth }
+            : new long[] { n, c.LatentHeight, c.LatentWidth, c.CodesPerPosition };
 
         /// <summary>Encoder, quantizer (on Torch's z_e), decoder (on Torch's codes) and the whole ORT chain for one batch of images.</summary>
         public void Images(float[] images, int n)
@@ -84,7 +86,7 @@ public static class OnnxVerifier
             var q = quantizer.Run(OnnxContract.ZE, ze, LatentShape(n));
             var codesOrt = (long[])q[OnnxContract.Codes];
             CompareCodes(codes, codesOrt, ze);
-            Report = Report with { QuantizerMaxDiff = Math.Max(Report.QuantizerMaxDiff, MaxDiffWhereCodesAgree(zq, (float[])q[OnnxContract.ZQ], codes, codesOrt)) };
+            Report = Report with { QuantizerMaxDiff = Math.Max(Report.QuantizerMaxDiff, MaxDiffWhereCodesAgree(zq, (float[])q[OnnxContract.ZQ], codes, codesOrt, c.CodesPerPosition)) };
 
             var decodedOrt = (float[])decoder.Run(OnnxContract.Codes, codes, CodeShape(n))[OnnxContract.Reconstruction];
             Report = Report with { DecoderMaxDiff = Math.Max(Report.DecoderMaxDiff, MaxDiff(decodedTorch, decodedOrt)) };
@@ -108,7 +110,7 @@ public static class OnnxVerifier
 
         void CompareCodes(long[] expected, long[] actual, float[] ze)
         {
-            var (ties, mismatches) = CodeTies.Compare(expected, actual, ze, codebook, c.HiddenSize, options.TieTolerance);
+            var (ties, mismatches) = codeComparison.Compare(expected, actual, ze);
             Report = Report with
             {
                 CodesCompared = Report.CodesCompared + expected.Length,
@@ -141,12 +143,13 @@ public static class OnnxVerifier
         }
     }
 
-    static float MaxDiffWhereCodesAgree(float[] expected, float[] actual, long[] codes, long[] otherCodes)
+    /// <summary>z_q per position where every code of the position agrees (a flipped tie picks another vector).</summary>
+    static float MaxDiffWhereCodesAgree(float[] expected, float[] actual, long[] codes, long[] otherCodes, int codesPerPosition)
     {
-        int depth = expected.Length / codes.Length;
+        int positions = codes.Length / codesPerPosition, depth = expected.Length / positions;
         float max = 0;
-        for (int i = 0; i < codes.Length; i++)
-            if (codes[i] == otherCodes[i])
+        for (int i = 0; i < positions; i++)
+            if (codes.AsSpan(i * codesPerPosition, codesPerPosition).SequenceEqual(otherCodes.AsSpan(i * codesPerPosition, codesPerPosition)))
                 max = Math.Max(max, MaxDiff(expected.AsSpan(i * depth, depth), actual.AsSpan(i * depth, depth)));
         return max;
     }

@@ -41,6 +41,8 @@ public sealed class FiniteScalarQuantizer : Quantizer
     }
 
     public FsqLevels Levels => levels;
+    /// <summary>Each channel's place value in the mixed-radix code: 1, L1, L1·L2, …</summary>
+    public IReadOnlyList<long> Basis => basis;
     public override int CodebookSize => (int)levels.CodeCount;
 
     /// <summary>Per-channel constants of the bound, on z's device: [d].</summary>
