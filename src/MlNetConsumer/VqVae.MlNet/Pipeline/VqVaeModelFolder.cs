@@ -24,10 +24,11 @@ public sealed class VqVaeModelFolder
     public string QuantizerPath => Path.Combine(Folder, OnnxContract.QuantizerFile);
     public string DecoderPath => Path.Combine(Folder, OnnxContract.DecoderFile);
 
-    /// <summary>Latent grid size and the length of one code row.</summary>
+    /// <summary>Latent grid size, codes per position (the residual depth L, else 1) and the length of one code row (h·w·L).</summary>
     public int LatentHeight => Config.LatentHeight;
     public int LatentWidth => Config.LatentWidth;
-    public int CodeCount => LatentHeight * LatentWidth;
+    public int CodesPerPosition => Config.CodesPerPosition;
+    public int CodeCount => LatentHeight * LatentWidth * CodesPerPosition;
     /// <summary>Length of one image vector (C·H·W).</summary>
     public int PixelCount => Config.Channels * Config.Height * Config.Width;
 
@@ -78,6 +79,8 @@ public sealed class VqVaeModelFolder
             ("arch", x.Arch, y.Arch), ("conv_channels", x.ConvChannels, y.ConvChannels), ("channels", x.Channels, y.Channels), ("height", x.Height, y.Height),
             ("width", x.Width, y.Width), ("patch_size", x.PatchSize, y.PatchSize),
             ("hidden_size", x.HiddenSize, y.HiddenSize), ("codebook_size", x.CodebookSize, y.CodebookSize),
+            ("quantizer", KebabCase.Name(x.Quantizer), KebabCase.Name(y.Quantizer)), ("depth", x.Depth, y.Depth),
+            ("levels", x.Levels?.ToString() ?? "none", y.Levels?.ToString() ?? "none"),
         };
         var differences = fields.Where(f => !f.A.Equals(f.B)).Select(f => $"{f.Name} {f.A} vs {f.B}").ToList();
         if (differences.Count > 0)
@@ -118,6 +121,8 @@ public sealed class VqVaeModelFolder
         {
             var c = Info.Model;
             int h = c.LatentHeight, w = c.LatentWidth;
+            // Residual VQ's codes have one more axis, a code per level.
+            int[] codeDims = c.CodesPerPosition == 1 ? [h, w] : [h, w, c.CodesPerPosition];
             switch (FileName)
             {
                 case OnnxContract.EncoderFile:
@@ -126,11 +131,11 @@ public sealed class VqVaeModelFolder
                     break;
                 case OnnxContract.QuantizerFile:
                     Expect(Inputs, VqVaeColumns.Latent, typeof(float), h, w, c.HiddenSize);
-                    Expect(Outputs, VqVaeColumns.Codes, typeof(long), h, w);
+                    Expect(Outputs, VqVaeColumns.Codes, typeof(long), codeDims);
                     Expect(Outputs, VqVaeColumns.QuantizedLatent, typeof(float), h, w, c.HiddenSize);
                     break;
                 case OnnxContract.DecoderFile:
-                    Expect(Inputs, VqVaeColumns.Codes, typeof(long), h, w);
+                    Expect(Inputs, VqVaeColumns.Codes, typeof(long), codeDims);
                     Expect(Outputs, VqVaeColumns.Reconstruction, typeof(float), c.Channels, c.Height, c.Width);
                     break;
             }

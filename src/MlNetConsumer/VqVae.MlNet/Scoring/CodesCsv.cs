@@ -3,9 +3,12 @@ using System.Text;
 
 namespace VqVae.MlNetConsumer.Scoring;
 
-/// <summary>One image's code grid: h·w indices, row-major.</summary>
+/// <summary>One image's code grid: h·w indices, row-major (h·w·L for residual VQ, the L codes of a position together).</summary>
 public sealed record CodesRow(string Path, int Height, int Width, long[] Codes)
 {
+    /// <summary>Codes per position: 1, or the residual depth L.</summary>
+    public int CodesPerPosition => Codes.Length / (Height * Width);
+
     /// <summary>The line of codes.csv the row starts on.</summary>
     public int Line { get; init; }
 }
@@ -15,15 +18,22 @@ public sealed record CodesRowError(int Line, string Path, string Reason);
 
 /// <summary>
 /// codes.csv: a header `path,h,w,c0,…`, then one row per image — relative path, h, w, then the h·w code
-/// indices row-major. Plain CSV (a path is quoted when it holds a comma, quote or line break), read and
-/// written a row at a time.
+/// indices row-major. A residual-VQ model has L codes per position: the header names them
+/// `c0_0,c0_1,…,c0_{L−1},c1_0,…` (position, then level) and each row holds h·w·L codes, the L codes of a
+/// position together, first level first. Plain CSV (a path is quoted when it holds a comma, quote or
+/// line break), read and written a row at a time.
 /// </summary>
 public static class CodesCsv
 {
-    public static void WriteHeader(TextWriter writer, int codeCount)
+    public static void WriteHeader(TextWriter writer, int positions, int codesPerPosition = 1)
     {
         writer.Write("path,h,w");
-        for (int i = 0; i < codeCount; i++) { writer.Write(",c"); writer.Write(i.ToString(CultureInfo.InvariantCulture)); }
+        for (int i = 0; i < positions; i++)
+        {
+            if (codesPerPosition == 1) { writer.Write(",c"); writer.Write(i.ToString(CultureInfo.InvariantCulture)); continue; }
+            for (int l = 0; l < codesPerPosition; l++)
+                writer.Write(string.Create(CultureInfo.InvariantCulture, $",c{i}_{l}"));
+        }
         writer.Write('\n');
     }
 
@@ -90,9 +100,10 @@ public static class CodesCsv
         if (fields.Length < 2 || !int.TryParse(fields[0], NumberStyles.None, CultureInfo.InvariantCulture, out var h)
             || !int.TryParse(fields[1], NumberStyles.None, CultureInfo.InvariantCulture, out var w) || h < 1 || w < 1)
             return (null, Error("h and w must be positive integers"));
-        if (fields.Length - 2 != h * w)
-            return (null, Error($"{fields.Length - 2} codes for a {h}×{w} grid ({h * w} expected)"));
-        var codes = new long[h * w];
+        long positions = (long)h * w;
+        if (fields.Length - 2 == 0 || (fields.Length - 2) % positions != 0)
+            return (null, Error($"{fields.Length - 2} codes for a {h}×{w} grid ({positions} expected, or a multiple for several codes per position)"));
+        var codes = new long[fields.Length - 2];
         for (int k = 0; k < codes.Length; k++)
             if (!long.TryParse(fields[k + 2], NumberStyles.None, CultureInfo.InvariantCulture, out codes[k]))
                 return (null, Error($"code {k} '{fields[k + 2]}' is not a non-negative integer"));

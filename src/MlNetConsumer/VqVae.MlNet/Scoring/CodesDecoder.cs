@@ -54,6 +54,8 @@ public sealed class CodesDecoder(VqVaeScoringModel scoring, VqVaeModelFolder mod
     {
         if (row.Height != model.LatentHeight || row.Width != model.LatentWidth)
             return $"a {row.Height}×{row.Width} code grid, but the model's is {model.LatentHeight}×{model.LatentWidth}";
+        if (row.CodesPerPosition != model.CodesPerPosition)
+            return $"{row.CodesPerPosition} code(s) per position, but the model's quantizer makes {model.CodesPerPosition}";
         var k = model.Config.CodebookSize;
         var bad = Array.FindIndex(row.Codes, code => code < 0 || code >= k);
         if (bad >= 0) return $"code {bad} is {row.Codes[bad]}, past the codebook's {k} entries";

@@ -37,7 +37,7 @@ public sealed class FolderScorer(IImageScorer scorer, VqVaeModelFolder model)
 
         using var codes = new StreamWriter(Path.Combine(outputFolder, CodesFile));
         using var metrics = new StreamWriter(Path.Combine(outputFolder, MetricsFile));
-        CodesCsv.WriteHeader(codes, model.CodeCount);
+        CodesCsv.WriteHeader(codes, model.LatentHeight * model.LatentWidth, model.CodesPerPosition);
         metrics.Write("path,mse,psnr\n");
         // Handed to the PNG writer a batch at a time (64 images on the row path), two groups queued at most:
         // enough to keep it busy, bounded whatever the folder.

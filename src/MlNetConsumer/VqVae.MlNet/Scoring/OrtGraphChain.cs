@@ -21,7 +21,7 @@ internal sealed class OrtGraphChain : IDisposable
         decoder = new InferenceSession(model.DecoderPath, session);
         var c = model.Config;
         imageShape = [0, c.Channels, c.Height, c.Width];
-        codesShape = [0, model.LatentHeight, model.LatentWidth];
+        codesShape = model.CodesPerPosition == 1 ? [0, model.LatentHeight, model.LatentWidth] : [0, model.LatentHeight, model.LatentWidth, model.CodesPerPosition];
     }
 
     /// <summary>
