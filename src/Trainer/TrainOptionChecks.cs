@@ -24,7 +24,7 @@ public static class TrainOptionChecks
         long weights = o.Model.Quantizer == VqVae.QuantizerKind.Fsq ? 0 : (long)o.Model.CodebookSize * o.Model.HiddenSize * o.Model.Depth;
         if (weights > MaxCodebookWeights)
             throw new ArgumentException(
-                $"--codebook-size {o.Model.CodebookSize} × --hidden-size {o.Model.HiddenSize}{(o.Model.Depth > 1 ? $" × --depth {o.Model.Depth}" : "")}: codebooks of {weights * 4 / (1024 * 1024)} MiB are too large (at most {MaxCodebookWeights * 4 / (1024 * 1024)} MiB)");
+                $"--codebook-size {o.Model.CodebookSize} × --hidden-size {o.Model.HiddenSize}{(o.Model.Depth > 1 ? $" × --depth {o.Model.Depth}: codebooks" : ": a codebook")} of {weights * 4 / (1024 * 1024)} MiB {(o.Model.Depth > 1 ? "are" : "is")} too large (at most {MaxCodebookWeights * 4 / (1024 * 1024)} MiB)");
     }
 
     static void Positive(string option, int value)
