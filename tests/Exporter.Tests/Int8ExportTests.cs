@@ -26,11 +26,11 @@ public sealed class Int8ExportTests(TrainedModels models) : IDisposable
         "DynamicQuantizeLinear", "MatMulInteger", "Cast",
     };
 
-    string ExportInt8(string name)
+    string ExportInt8(string name, Int8Scope scope = Int8Scope.EncoderAndDecoder)
     {
         var m = models[name];
-        var dir = Path.Combine(scratch, name);
-        VqVaeOnnxExporter.Export(m.Model, m.Info, dir, force: true, GraphPrecision.Int8);
+        var dir = Path.Combine(scratch, $"{name}-{scope}");
+        VqVaeOnnxExporter.Export(m.Model, m.Info, dir, force: true, GraphPrecision.Int8, int8Scope: scope);
         return dir;
     }
 
@@ -129,7 +129,23 @@ public sealed class Int8ExportTests(TrainedModels models) : IDisposable
     }
 
     [Theory, MemberData(nameof(PatchModels))]
-    public void Codes_agree_with_float32_on_most_images_and_reconstructions_stay_close(string name)
+    public void By_default_only_the_decoder_is_int8_and_the_codes_are_float32s(string name)
+    {
+        var m = models[name];
+        var dir = ExportInt8(name, Int8Scope.Decoder);
+        Assert.DoesNotContain(Read(dir, OnnxContract.EncoderFile).Graph.Node, n => n.OpType is "MatMulInteger" or "DynamicQuantizeLinear");
+        Assert.Single(Read(dir, OnnxContract.DecoderFile).Graph.Node, n => n.OpType == "MatMulInteger");
+        Assert.Equal("float32", Read(dir, OnnxContract.EncoderFile).MetadataProps.Single(p => p.Key == OnnxContract.PrecisionKey).Value);
+        using var scope = NewDisposeScope();
+        var images = m.Images.Concat(TrainedModels.Shapes(m.Model.Config, 100, seed: 4242).data<float>().ToArray()).ToArray();
+        var r = Int8Verifier.Verify(m.Model, dir, images, usedImages: true);
+        // The float32 graphs' codes match TorchSharp's up to exact ties, which these images do not have.
+        Assert.Equal(r.CodesCompared, r.CodesIdentical);
+        Assert.True(r.PsnrLoss <= Int8Report.MaxPsnrLoss, $"PSNR {r.Float32Psnr:F2} → {r.Int8Psnr:F2} dB");
+    }
+
+    [Theory, MemberData(nameof(PatchModels))]
+    public void With_an_int8_encoder_codes_agree_with_float32_on_most_images_and_reconstructions_stay_close(string name)
     {
         var m = models[name];
         var dir = ExportInt8(name);
@@ -166,10 +182,26 @@ public sealed class Int8ExportTests(TrainedModels models) : IDisposable
         var error = new StringWriter();
         int code = ExportCli.Run(["--model", training, "--int8", "--verify"], output, error);
         Assert.True(code == ExportCli.Ok, error.ToString());
+        // "(N of N)": the default int8 folder's encoder and quantizer are float32, so every code is float32's.
+        Assert.Matches(@"codes identical to float32 .*\((\S+) of \1\)", output.ToString());
         Assert.Contains("codes identical to float32", output.ToString());
         Assert.Contains("reconstruction PSNR vs input", output.ToString());
         Assert.Contains("Verification passed.", output.ToString());
         foreach (var file in OnnxContract.Files) Assert.True(File.Exists(Path.Combine(training, OnnxContract.Int8OutputFolder, file)));
+    }
+
+    [Fact]
+    public void Cli_int8_encoder_without_int8_is_one_line_and_writes_nothing()
+    {
+        var training = Path.Combine(scratch, "encoder-alone");
+        CopyDirectory(models["patch-gray"].TrainingDir, training);
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var before = Directory.GetFileSystemEntries(training, "*", SearchOption.AllDirectories).Select(f => (f, File.GetLastWriteTimeUtc(f))).ToList();
+        int code = ExportCli.Run(["--model", training, "--int8-encoder"], output, error);
+        Assert.Equal(ExportCli.BadInput, code);
+        Assert.Equal("vqvae-export: --int8-encoder: needs --int8", error.ToString().TrimEnd());
+        Assert.Equal(before, Directory.GetFileSystemEntries(training, "*", SearchOption.AllDirectories).Select(f => (f, File.GetLastWriteTimeUtc(f))).ToList());
     }
 
     [Fact]

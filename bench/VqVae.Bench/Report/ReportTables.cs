@@ -127,23 +127,28 @@ public static class ReportTables
     public static ReportTable Int8(IReadOnlyList<Int8Result> results, BenchSettings settings, MachineInfo machine)
     {
         string Verdict(bool pass) => pass ? Pass : Fail;
-        var rows = results.Select(i => (IReadOnlyList<string>)new[]
+        IReadOnlyList<string> Row(Int8Result i, string graphs, Samples int8, double speedup, Int8Report accuracy) => new[]
         {
-            i.Preset, i.Model, $"{i.Batch}", i.Float32.Describe(), i.Int8.Describe(),
-            $"{i.Speedup:F2}× {Verdict(i.Speedup >= Targets.Int8Speedup)}",
-            $"{i.Accuracy.CodesIdenticalShare:P2} {Verdict(i.Accuracy.CodesIdenticalShare >= Int8Report.MinCodesIdentical)}",
-            $"{(double)i.Accuracy.NearTies / Math.Max(1, i.Accuracy.CodesCompared - i.Accuracy.CodesIdentical):P0}",
-            $"{i.Accuracy.Float32Psnr:F2} / {i.Accuracy.Int8Psnr:F2} (loss {i.Accuracy.PsnrLoss:F2}) {Verdict(i.Accuracy.PsnrLoss <= Int8Report.MaxPsnrLoss)}",
-            $"{i.Accuracy.Int8VsFloat32Psnr:F1}",
+            i.Preset, i.Model, graphs, $"{i.Batch}", i.Float32.Describe(), int8.Describe(),
+            $"{speedup:F2}× {Verdict(speedup >= Targets.Int8Speedup)}",
+            $"{accuracy.CodesIdenticalShare:P2} {Verdict(accuracy.CodesIdenticalShare >= Int8Report.MinCodesIdentical)}",
+            accuracy.CodesIdentical == accuracy.CodesCompared ? "" : $"{(double)accuracy.NearTies / (accuracy.CodesCompared - accuracy.CodesIdentical):P0}",
+            $"{accuracy.Float32Psnr:F2} / {accuracy.Int8Psnr:F2} (loss {accuracy.PsnrLoss:F2}) {Verdict(accuracy.PsnrLoss <= Int8Report.MaxPsnrLoss)}",
+            $"{accuracy.Int8VsFloat32Psnr:F1}",
+        };
+        var rows = results.SelectMany(i => new[]
+        {
+            Row(i, "decoder (`--int8`)", i.Int8, i.Speedup, i.Accuracy),
+            Row(i, "encoder and decoder (`--int8 --int8-encoder`)", i.Int8Encoder, i.EncoderSpeedup, i.EncoderAccuracy),
         }).ToList();
         var notes = results.Select(i => $"{i.Preset}: {i.Measured}.").ToList();
         notes.Add($"Targets: int8 ≥ {Targets.Int8Speedup:F1}× float32's batched ONNX Runtime throughput, ≥ {Int8Report.MinCodesIdentical:P0} codes identical to float32's, " +
-                  $"reconstruction PSNR (against the input images) within {Int8Report.MaxPsnrLoss} dB of float32's. int8: `vqvae-export --int8` " +
-                  "(per-channel int8 weights and dynamically quantized activations in the encoder's Linear and the decoder's transposed convolution; quantizer float32).");
+                  $"reconstruction PSNR (against the input images) within {Int8Report.MaxPsnrLoss} dB of float32's. int8 products: " +
+                  "per-channel int8 weights and dynamically quantized activations, in the decoder's transposed convolution (`vqvae-export --int8`) and also in the encoder's Linear (`--int8-encoder`); the quantizer is float32 in both.");
         notes.Add($"Near-ties: differing codes where, on float32's own z_e, the int8 choice is at most {Int8Report.NearTieGap:P0} farther than float32's (two almost equally near codes tipped by the int8 encoder's rounding).");
         notes.Add($"CPU features seen by the bench: {machine.VectorUnits}.");
         return new ReportTable("3b. Inference in int8 (trained models)",
-            ["preset", "model", "batch", "float32 images/s", "int8 images/s", "int8 / float32", "codes identical", "of the differing: near-ties", "PSNR dB float32 / int8", "int8 vs float32 PSNR dB"], rows, notes);
+            ["preset", "model", "int8 graphs", "batch", "float32 images/s", "int8 images/s", "int8 / float32", "codes identical", "of the differing: near-ties", "PSNR dB float32 / int8", "int8 vs float32 PSNR dB"], rows, notes);
     }
 
     static ReportTable Memory(BenchResults r)

@@ -51,9 +51,9 @@ public static class Targets
                 t.RssGrowth < TrainingRssGrowth));
         foreach (var i in r.Int8)
         {
-            checks.Add(new($"int8 {i.Preset}: ≥ {Int8Speedup:F1}× float32's batched ONNX Runtime throughput",
+            checks.Add(new($"int8 {i.Preset} (`--int8`): ≥ {Int8Speedup:F1}× float32's batched ONNX Runtime throughput",
                 $"{i.Int8.Median:F1} vs {i.Float32.Median:F1} img/s = {i.Speedup:F2}×", i.Speedup >= Int8Speedup));
-            checks.Add(new($"int8 {i.Preset}: ≥ {VqVae.Exporter.Verification.Int8Report.MinCodesIdentical:P0} codes identical, PSNR within {VqVae.Exporter.Verification.Int8Report.MaxPsnrLoss} dB",
+            checks.Add(new($"int8 {i.Preset} (`--int8`): ≥ {VqVae.Exporter.Verification.Int8Report.MinCodesIdentical:P0} codes identical, PSNR within {VqVae.Exporter.Verification.Int8Report.MaxPsnrLoss} dB",
                 $"{i.Accuracy.CodesIdenticalShare:P2}, PSNR loss {i.Accuracy.PsnrLoss:F2} dB", i.Accuracy.Passed));
         }
         if (r.ScoreMemory is { } s)

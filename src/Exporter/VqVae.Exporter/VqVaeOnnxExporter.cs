@@ -30,7 +30,7 @@ public static class VqVaeOnnxExporter
     /// <c>&lt;checkpointPath&gt;/onnx</c> (int8: <c>onnx-int8</c>), i.e. beside best/ and last/ for a training folder.
     /// </summary>
     public static ExportResult ExportCheckpoint(string checkpointPath, string? outDir = null, bool force = false,
-        GraphPrecision precision = GraphPrecision.Float32)
+        GraphPrecision precision = GraphPrecision.Float32, Int8Scope int8Scope = Int8Scope.Decoder)
     {
         var dir = Checkpoint.Resolve(checkpointPath);
         outDir ??= Path.Combine(checkpointPath, precision == GraphPrecision.Int8 ? OnnxContract.Int8OutputFolder : OnnxContract.OutputFolder);
@@ -42,12 +42,13 @@ public static class VqVaeOnnxExporter
         // A training folder's prior (RUN/prior) goes into the same folder as prior.onnx.
         var prior = PriorExport.FindPrior(checkpointPath) is { } priorPath ? PriorExport.Graph(priorPath, info) : null;
         using (model)
-            return Export(model, info, outDir, force, precision, prior) with { CheckpointDirectory = dir };
+            return Export(model, info, outDir, force, precision, prior, int8Scope) with { CheckpointDirectory = dir };
     }
 
     /// <param name="prior">prior.onnx's graph, written beside the three when given.</param>
+    /// <param name="int8Scope">with <see cref="GraphPrecision.Int8"/>: whether the encoder is int8 too.</param>
     public static ExportResult Export(VqVaeModel model, CheckpointInfo info, string outDir, bool force = false,
-        GraphPrecision precision = GraphPrecision.Float32, ModelProto? prior = null)
+        GraphPrecision precision = GraphPrecision.Float32, ModelProto? prior = null, Int8Scope int8Scope = Int8Scope.Decoder)
     {
         if (info.Model != model.Config)
             throw new ArgumentException("the checkpoint information describes a different model configuration than the model being exported");
@@ -57,7 +58,7 @@ public static class VqVaeOnnxExporter
             throw new NotSupportedException($"int8 export covers the vq quantizer; this model's is {KebabCase.Name(model.Config.Quantizer)} (export it without --int8)");
         var graphs = new (string File, ModelProto Proto)[]
         {
-            (OnnxContract.EncoderFile, VqVaeGraphs.Encoder(model, info, precision)),
+            (OnnxContract.EncoderFile, VqVaeGraphs.Encoder(model, info, int8Scope == Int8Scope.EncoderAndDecoder ? precision : GraphPrecision.Float32)),
             (OnnxContract.QuantizerFile, VqVaeGraphs.Quantizer(model, info)),
             (OnnxContract.DecoderFile, VqVaeGraphs.Decoder(model, info, precision)),
         };

@@ -28,13 +28,19 @@ public static class ExportCli
         var outDir = new Option<string?>("--out") { Description = "Output folder (default: <model>/onnx)" };
         var verify = new Option<bool>("--verify") { Description = "Run the graphs in ONNX Runtime against TorchSharp and print the differences" };
         var force = new Option<bool>("--force") { Description = "Replace an existing output folder" };
-        var int8 = new Option<bool>("--int8") { Description = "Write int8 encoder and decoder graphs (per-channel int8 weights, dynamically quantized activations; default output <model>/onnx-int8)" };
+        var int8 = new Option<bool>("--int8") { Description = "Write an int8 decoder (per-channel int8 weights, dynamically quantized activations) beside the float32 encoder and quantizer, so the codes are float32's; default output <model>/onnx-int8" };
+        var int8Encoder = new Option<bool>("--int8-encoder") { Description = "With --int8: the encoder's Linear in int8 too (faster; a code can then differ from float32's where two codes are almost equally near)" };
         var root = new RootCommand("Exports a trained VQ-VAE checkpoint as encoder, quantizer and decoder ONNX graphs.")
         {
-            model, outDir, verify, force, int8,
+            model, outDir, verify, force, int8, int8Encoder,
         };
+        root.Validators.Add(result =>
+        {
+            if (result.GetValue(int8Encoder) && !result.GetValue(int8)) result.AddError("--int8-encoder: needs --int8");
+        });
         root.SetAction(parse => Execute(parse.GetValue(model)!, parse.GetValue(outDir), parse.GetValue(verify), parse.GetValue(force),
-            parse.GetValue(int8) ? GraphPrecision.Int8 : GraphPrecision.Float32, output, error, validationImages));
+            parse.GetValue(int8) ? GraphPrecision.Int8 : GraphPrecision.Float32,
+            parse.GetValue(int8Encoder) ? Int8Scope.EncoderAndDecoder : Int8Scope.Decoder, output, error, validationImages));
 
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
@@ -46,7 +52,7 @@ public static class ExportCli
         return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
     }
 
-    static int Execute(string modelPath, string? outDir, bool verify, bool force, GraphPrecision precision, TextWriter output, TextWriter error,
+    static int Execute(string modelPath, string? outDir, bool verify, bool force, GraphPrecision precision, Int8Scope int8Scope, TextWriter output, TextWriter error,
         Func<CheckpointInfo, float[]?>? validationImages)
     {
         var console = AnsiConsole.Create(new AnsiConsoleSettings
@@ -57,7 +63,7 @@ public static class ExportCli
         if (!ReferenceEquals(output, Console.Out) || Console.IsOutputRedirected) console.Profile.Width = 200;
         try
         {
-            var result = VqVaeOnnxExporter.ExportCheckpoint(modelPath, outDir, force, precision);
+            var result = VqVaeOnnxExporter.ExportCheckpoint(modelPath, outDir, force, precision, int8Scope);
             output.WriteLine($"Exported {result.CheckpointDirectory} → {result.OutputDirectory}");
             console.Write(GraphTable(result));
             if (!verify) return Ok;

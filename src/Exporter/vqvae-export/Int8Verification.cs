@@ -22,7 +22,7 @@ static class Int8Verification
         table.AddRow("codes differing, within 1 % of a tie", $"{r.NearTies:N0} of {r.CodesCompared - r.CodesIdentical:N0} differing", "", "");
         table.AddRow("reconstruction PSNR vs input", $"{r.Int8Psnr:F2} dB", $"{r.Float32Psnr:F2} dB", $"loss ≤ {Int8Report.MaxPsnrLoss} dB (loss {r.PsnrLoss:F2} dB)");
         table.AddRow("int8 reconstruction vs float32's", $"{r.Int8VsFloat32Psnr:F2} dB PSNR", "", "");
-        table.Caption($"{r.Images} images, batches of 64; ONNX Runtime encoder → quantizer → decoder (int8, float32, int8) against TorchSharp's forward pass");
+        table.Caption($"{r.Images} images, batches of 64; the folder's encoder → quantizer → decoder in ONNX Runtime against TorchSharp's forward pass");
         console.Write(table);
         output.WriteLine(real ? "Inputs: the run's validation images." : $"Inputs: {RandomImages} random images (no validation images available).");
         if (r.Passed) { output.WriteLine("Verification passed."); return ExportCli.Ok; }

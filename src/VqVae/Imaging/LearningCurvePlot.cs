@@ -16,7 +16,7 @@ public static class LearningCurvePlot
         if (width < 1 || height < 1) throw new ArgumentException($"plot size {width}×{height} is empty");
 
         var model = new PlotModel { Title = title, Background = OxyColors.White }; // default is transparent
-        if (SansFont is { } font) model.DefaultFont = font;
+        if (PlotFont.Sans is { } font) model.DefaultFont = font;
         model.Axes.Add(new LinearAxis
         {
             Position = AxisPosition.Bottom, Title = "epoch", MinimumMajorStep = 1, // no fractional epochs
@@ -39,9 +39,4 @@ public static class LearningCurvePlot
         var exporter = new PngExporter { Width = width, Height = height };
         AtomicFile.Write(path, stream => exporter.Export(model, stream));
     }
-
-    // OxyPlot asks for "Segoe UI"; the fontconfig-free Skia on Linux then falls back to whichever font
-    // file it found first (often DejaVu Math TeX Gyre), so name a common sans face when one is installed.
-    static readonly string? SansFont = new[] { "DejaVu Sans", "Liberation Sans", "Noto Sans", "Arial", "Helvetica" }
-        .FirstOrDefault(SkiaSharp.SKFontManager.Default.FontFamilies.Contains);
 }

@@ -9,6 +9,22 @@ public enum GraphPrecision
     Int8,
 }
 
+/// <summary>Which graphs of an int8 export carry int8 products; the quantizer is float32 in both.</summary>
+public enum Int8Scope
+{
+    /// <summary>
+    /// The decoder only: the encoder and quantizer are the float32 graphs, so the codes are float32's
+    /// exactly, while the decoder's transposed convolution holds most of the patch model's
+    /// multiply-adds (91 % MNIST, 72 % Pokémon).
+    /// </summary>
+    Decoder,
+    /// <summary>
+    /// The encoder's Linear too (a further 6 % MNIST, 18 % Pokémon of the multiply-adds): faster, but
+    /// the int8 encoder's rounding tips a position's code wherever two codes are almost equally near.
+    /// </summary>
+    EncoderAndDecoder,
+}
+
 public static class GraphPrecisionNames
 {
     /// <summary>The value of the "precision" metadata: "float32" or "int8".</summary>
