@@ -45,7 +45,7 @@ public static class ReportCommand
             KebabCase.Name(c.Estimator),
         }.Where(s => s != null));
         return string.Create(CultureInfo.InvariantCulture,
-            $"| {Path.GetFileName(Path.GetFullPath(run).TrimEnd('/'))} | {KebabCase.Name(model.Arch)} | {Quantizer(model)} | {codebook} | {info.Training?.LearningRate:G3} | {info.Epoch} | {BitsPerImage(model):F0} | {m.ValidationMse:F4} | {m.ValidationPsnr:F2} | {PerLevel(m.ActiveCodes.ToString(CultureInfo.InvariantCulture), m.LevelActiveCodes?.Select(a => a.ToString(CultureInfo.InvariantCulture)))} | {PerLevel(m.Perplexity.ToString("F1", CultureInfo.InvariantCulture), m.LevelPerplexity?.Select(p => p.ToString("F1", CultureInfo.InvariantCulture)))} | {history.Sum() / 60:F1} |");
+            $"| {Path.GetFileName(Path.GetFullPath(run).TrimEnd('/'))} | {KebabCase.Name(model.Arch)} | {Quantizer(model)} | {codebook} | {info.Training?.LearningRate:G3} | {info.Epoch} | {model.BitsPerImage:F0} | {m.ValidationMse:F4} | {m.ValidationPsnr:F2} | {PerLevel(m.ActiveCodes.ToString(CultureInfo.InvariantCulture), m.LevelActiveCodes?.Select(a => a.ToString(CultureInfo.InvariantCulture)))} | {PerLevel(m.Perplexity.ToString("F1", CultureInfo.InvariantCulture), m.LevelPerplexity?.Select(p => p.ToString("F1", CultureInfo.InvariantCulture)))} | {history.Sum() / 60:F1} |");
     }
 
     static string Quantizer(ModelConfig model) => model.Quantizer switch
@@ -55,9 +55,6 @@ public static class ReportCommand
         _ => $"VQ {model.CodebookSize}",
     };
 
-    /// <summary>Positions × codes per position × log2 of each code's range: what one image's code map can say.</summary>
-    static double BitsPerImage(ModelConfig model) =>
-        (double)model.LatentHeight * model.LatentWidth * model.CodesPerPosition * Math.Log2(model.CodebookSize);
 
     /// <summary>The whole-run figure, then each residual level's in parentheses.</summary>
     static string PerLevel(string total, IEnumerable<string>? levels) =>

@@ -43,6 +43,8 @@ public sealed record ModelConfig
     [JsonIgnore] public int LatentWidth => Width / PatchSize;
     /// <summary>How many codes one latent position holds: the depth for RVQ, else one.</summary>
     [JsonIgnore] public int CodesPerPosition => Quantizer == QuantizerKind.Rvq ? Depth : 1;
+    /// <summary>What one image's code map can say: positions × codes per position × log2 of the codes each can take.</summary>
+    [JsonIgnore] public double BitsPerImage => (double)LatentHeight * LatentWidth * CodesPerPosition * Math.Log2(CodebookSize);
 
     /// <summary>The largest FSQ grid: its codes are decoded through a table of that many rows.</summary>
     public const long MaxFsqCodes = 1 << 20;
