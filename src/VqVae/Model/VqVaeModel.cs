@@ -59,9 +59,6 @@ public sealed class VqVaeModel : Module<Tensor, VqVaeOutput>
     public VectorQuantizer codebook => quantizer as VectorQuantizer
         ?? throw new InvalidOperationException($"a {KebabCase.Name(Config.Quantizer)} model has no single codebook");
 
-    /// <summary>How training passes the decoder's gradient across the nearest-code step (inference never looks).</summary>
-    public GradientEstimator Estimator => (quantizer as VectorQuantizer)?.Training.Estimator ?? GradientEstimator.StraightThrough;
-
     /// <summary>x [N, C, H, W] in 0..1 → z_e [N, h, w, D].</summary>
     public Tensor Encode(Tensor x) => encoder.forward(x);
 
