@@ -51,6 +51,7 @@ public class StraightThroughTests
     [Theory]
     [InlineData(GradientEstimator.StraightThrough)]
     [InlineData(GradientEstimator.StraightThroughToCodebook)]
+    [InlineData(GradientEstimator.RotationTrick)]
     public void Both_variants_feed_the_decoder_the_quantized_values(GradientEstimator estimator)
     {
         manual_seed(6);
@@ -60,6 +61,15 @@ public class StraightThroughTests
         var output = model.forward(x);
         var expected = model.DecodeCodes(output.Codes);
         Assert.True(output.Reconstruction.allclose(expected, rtol: 0, atol: 1e-6));
+    }
+
+    [Fact]
+    public void The_rotation_trick_trains_the_codebook_only_through_the_vq_loss_and_passes_the_encoder_a_gradient()
+    {
+        var (fromRecon, fromVq, encoderGrad) = CodebookGradients(GradientEstimator.RotationTrick);
+        Assert.Equal(0f, fromRecon.abs().sum().item<float>());
+        Assert.True(fromVq.abs().sum().item<float>() > 0);
+        Assert.True(encoderGrad.abs().sum().item<float>() > 0, "the decoder's gradient must reach the encoder");
     }
 
     [Fact]
