@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using VqVae.Checkpoints;
+using VqVae.Imaging;
 using VqVae.Training;
 
 namespace VqVae.Trainer;
@@ -11,17 +12,24 @@ public static class ReportCommand
     public static Command Create()
     {
         var runs = new Argument<string[]>("runs") { Description = "Training output folders", Arity = ArgumentArity.OneOrMore };
+        var chart = new Option<string?>("--rate-distortion") { Description = "Also draw the runs' validation PSNR against bits per image into this PNG, one labelled point per run" };
         var command = new Command("report", "Print a markdown table of training runs: best validation MSE, PSNR, codes in use, perplexity, training time.")
         {
-            runs,
+            runs, chart,
         };
         command.SetAction(parse =>
         {
             try
             {
+                var folders = parse.GetValue(runs)!;
                 Console.WriteLine("| run | arch | quantizer | codebook | lr | best epoch | bits per image | val MSE | PSNR (dB) | active codes | perplexity | training minutes |");
                 Console.WriteLine("| --- | --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
-                foreach (var run in parse.GetValue(runs)!) Console.WriteLine(Row(run));
+                foreach (var run in folders) Console.WriteLine(Row(run));
+                if (parse.GetValue(chart) is { } png)
+                {
+                    RateDistortionPlot.Save(png, folders.Select(Point).ToList(), "Rate and distortion of the runs (validation set)");
+                    Console.WriteLine($"→ {png}");
+                }
                 return 0;
             }
             catch (InvalidDataException e) { return TrainerCli.Fail(e.Message); }
@@ -45,8 +53,17 @@ public static class ReportCommand
             KebabCase.Name(c.Estimator),
         }.Where(s => s != null));
         return string.Create(CultureInfo.InvariantCulture,
-            $"| {Path.GetFileName(Path.GetFullPath(run).TrimEnd('/'))} | {KebabCase.Name(model.Arch)} | {Quantizer(model)} | {codebook} | {info.Training?.LearningRate:G3} | {info.Epoch} | {model.BitsPerImage:F0} | {m.ValidationMse:F4} | {m.ValidationPsnr:F2} | {PerLevel(m.ActiveCodes.ToString(CultureInfo.InvariantCulture), m.LevelActiveCodes?.Select(a => a.ToString(CultureInfo.InvariantCulture)))} | {PerLevel(m.Perplexity.ToString("F1", CultureInfo.InvariantCulture), m.LevelPerplexity?.Select(p => p.ToString("F1", CultureInfo.InvariantCulture)))} | {history.Sum() / 60:F1} |");
+            $"| {RunName(run)} | {KebabCase.Name(model.Arch)} | {Quantizer(model)} | {codebook} | {info.Training?.LearningRate:G3} | {info.Epoch} | {model.BitsPerImage:F0} | {m.ValidationMse:F4} | {m.ValidationPsnr:F2} | {PerLevel(m.ActiveCodes.ToString(CultureInfo.InvariantCulture), m.LevelActiveCodes?.Select(a => a.ToString(CultureInfo.InvariantCulture)))} | {PerLevel(m.Perplexity.ToString("F1", CultureInfo.InvariantCulture), m.LevelPerplexity?.Select(p => p.ToString("F1", CultureInfo.InvariantCulture)))} | {history.Sum() / 60:F1} |");
     }
+
+    static RateDistortionPoint Point(string run)
+    {
+        var info = Checkpoint.ReadInfo(Checkpoint.Resolve(run));
+        var m = info.Metrics ?? throw new InvalidDataException($"{run}: the best checkpoint has no metrics");
+        return new RateDistortionPoint(RunName(run), info.Model.BitsPerImage, m.ValidationPsnr);
+    }
+
+    static string RunName(string run) => Path.GetFileName(Path.GetFullPath(run).TrimEnd('/'));
 
     static string Quantizer(ModelConfig model) => model.Quantizer switch
     {
@@ -54,7 +71,6 @@ public static class ReportCommand
         QuantizerKind.Rvq => $"RVQ {model.Depth} × {model.CodebookSize}",
         _ => $"VQ {model.CodebookSize}",
     };
-
 
     /// <summary>The whole-run figure, then each residual level's in parentheses.</summary>
     static string PerLevel(string total, IEnumerable<string>? levels) =>

@@ -58,9 +58,15 @@ public class QuantizerCliTests
         Assert.Equal(2, Checkpoint.ReadInfo(Path.Combine(rvq, Checkpoint.BestFolder)).Model.Depth);
         AssertOneLine(ChildProcess.Run(Trainer, "prior", "--model", rvq, "--device", "cpu"), "residual-VQ model has 2");
         Assert.False(Directory.Exists(Path.Combine(rvq, "prior")));
-        var report = ChildProcess.Run(Trainer, "report", rvq, fsq);
+        var chart = dir.File("rate-distortion.png");
+        var report = ChildProcess.Run(Trainer, "report", rvq, fsq, "--rate-distortion", chart);
         Assert.True(report.ExitCode == 0, report.Stderr);
         Assert.Contains("| RVQ 2 × 8 |", report.Stdout);
         Assert.Contains("| FSQ 4,3,2 (24 codes) |", report.Stdout);
+        // 28×28 digits at p = 4: 49 positions × 2 levels × log2 8 = 294 bits; 49 × log2 24 = 224.7.
+        Assert.Contains("| 294 |", report.Stdout);
+        Assert.Contains("| 225 |", report.Stdout);
+        using var png = SkiaSharp.SKBitmap.Decode(chart);
+        Assert.Equal((800, 500), (png.Width, png.Height));
     }
 }
