@@ -11,34 +11,13 @@ namespace VqVae.Exporter.Tests;
 [Collection(ModelsCollection.Name)]
 public sealed class ParityTests(TrainedModels models, ITestOutputHelper log)
 {
-    public static TheoryData<string, GraphOptimizationLevel> Cases()
-    {
-        var data = new TheoryData<string, GraphOptimizationLevel>();
-        foreach (var name in TrainedModels.Names)
-            foreach (var level in new[] { GraphOptimizationLevel.ORT_DISABLE_ALL, GraphOptimizationLevel.ORT_ENABLE_ALL })
-                data.Add(name, level);
-        return data;
-    }
+    public static TheoryData<string, GraphOptimizationLevel> Cases() => ParityCheck.Cases(TrainedModels.Names);
 
     [Theory, MemberData(nameof(Cases))]
     public void Graphs_match_torch_within_tolerance(string name, GraphOptimizationLevel level)
     {
         var m = models[name];
-        var report = OnnxVerifier.Verify(m.Model, m.OnnxDir, new VerifyOptions { Images = m.Images, Optimization = level });
-        log.WriteLine($"{name} {level}: encoder {report.EncoderMaxDiff:E2}, quantizer {report.QuantizerMaxDiff:E2}, " +
-            $"decoder {report.DecoderMaxDiff:E2}, chain {report.ChainMaxDiff:E2}, codes {report.CodesCompared} compared, " +
-            $"{report.CodeTies} ties, {report.CodeMismatches} mismatches");
-
-        Assert.True(report.EncoderMaxDiff <= 1e-5, $"encoder max diff {report.EncoderMaxDiff}");
-        Assert.True(report.QuantizerMaxDiff <= 1e-5, $"quantizer max diff {report.QuantizerMaxDiff}");
-        Assert.True(report.DecoderMaxDiff <= 1e-5, $"decoder max diff {report.DecoderMaxDiff}");
-        Assert.True(report.ChainMaxDiff <= 1e-5, $"chain max diff {report.ChainMaxDiff}");
-        Assert.Equal(0, report.CodeMismatches);
-        Assert.True(report.Passed);
-        Assert.True(report.UsedImages);
-        // Every position of every batch was compared: (1 + 3 + 64) × 2 image batches × 2 comparisons (quantizer, chain).
-        var c = m.Model.Config;
-        Assert.Equal(68L * 2 * 2 * c.LatentHeight * c.LatentWidth, report.CodesCompared);
+        ParityCheck.AssertWithinTolerance(name, m.Model, m.OnnxDir, m.Images, level, log);
     }
 
     [Theory, MemberData(nameof(Names))]

@@ -65,29 +65,13 @@ public sealed class QuantizerExportTests(QuantizerModels models, ITestOutputHelp
 {
     public static TheoryData<string> Names() => new(QuantizerModels.Names);
 
-    public static TheoryData<string, GraphOptimizationLevel> Cases()
-    {
-        var data = new TheoryData<string, GraphOptimizationLevel>();
-        foreach (var name in QuantizerModels.Names)
-            foreach (var level in new[] { GraphOptimizationLevel.ORT_DISABLE_ALL, GraphOptimizationLevel.ORT_ENABLE_ALL })
-                data.Add(name, level);
-        return data;
-    }
+    public static TheoryData<string, GraphOptimizationLevel> Cases() => ParityCheck.Cases(QuantizerModels.Names);
 
     [Theory, MemberData(nameof(Cases))]
     public void Graphs_match_torch_within_tolerance(string name, GraphOptimizationLevel level)
     {
         var m = models[name];
-        var report = OnnxVerifier.Verify(m.Model, m.OnnxDir, new VerifyOptions { Images = m.Images, Optimization = level });
-        log.WriteLine($"{name} {level}: encoder {report.EncoderMaxDiff:E2}, quantizer {report.QuantizerMaxDiff:E2}, decoder {report.DecoderMaxDiff:E2}, " +
-            $"chain {report.ChainMaxDiff:E2}, codes {report.CodesCompared} compared, {report.CodeTies} ties, {report.CodeMismatches} mismatches");
-        Assert.True(report.EncoderMaxDiff <= 1e-5 && report.QuantizerMaxDiff <= 1e-5 && report.DecoderMaxDiff <= 1e-5 && report.ChainMaxDiff <= 1e-5,
-            $"encoder {report.EncoderMaxDiff}, quantizer {report.QuantizerMaxDiff}, decoder {report.DecoderMaxDiff}, chain {report.ChainMaxDiff}");
-        Assert.Equal(0, report.CodeMismatches);
-        Assert.True(report.Passed);
-        var c = m.Model.Config;
-        // Every code of every position: (1 + 3 + 64) × 2 image batches × 2 comparisons × L codes per position.
-        Assert.Equal(68L * 2 * 2 * c.LatentHeight * c.LatentWidth * c.CodesPerPosition, report.CodesCompared);
+        ParityCheck.AssertWithinTolerance(name, m.Model, m.OnnxDir, m.Images, level, log);
     }
 
     [Theory, MemberData(nameof(Names))]
