@@ -22,6 +22,9 @@ public static class ReportCommand
             try
             {
                 var folders = parse.GetValue(runs)!;
+                // Checked before the table is printed, so a refused chart leaves no half-done output.
+                if (parse.GetValue(chart) is { } target && Path.GetDirectoryName(Path.GetFullPath(target)) is { } folder && !Directory.Exists(folder))
+                    return TrainerCli.Fail($"--rate-distortion {target}: folder {folder} does not exist");
                 Console.WriteLine("| run | arch | quantizer | codebook | lr | best epoch | bits per image | val MSE | PSNR (dB) | active codes | perplexity | training minutes |");
                 Console.WriteLine("| --- | --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
                 foreach (var run in folders) Console.WriteLine(Row(run));

@@ -68,5 +68,10 @@ public class QuantizerCliTests
         Assert.Contains("| 225 |", report.Stdout);
         using var png = SkiaSharp.SKBitmap.Decode(chart);
         Assert.Equal((800, 500), (png.Width, png.Height));
+
+        var missing = dir.File(Path.Combine("no-such-folder", "chart.png"));
+        var refused = ChildProcess.Run(Trainer, "report", rvq, "--rate-distortion", missing);
+        AssertOneLine(refused, $"--rate-distortion {missing}: folder {Path.GetDirectoryName(missing)} does not exist");
+        Assert.Equal("", refused.Stdout);
     }
 }
