@@ -21,14 +21,21 @@ public static class RateDistortionPlot
         model.Axes.Add(new LogarithmicAxis { Position = AxisPosition.Bottom, Title = "bits per image (positions × log2 codes per position)", MajorGridlineStyle = LineStyle.Dot, Base = 2 });
         model.Axes.Add(new LinearAxis { Position = AxisPosition.Left, Title = "validation PSNR (dB)", MajorGridlineStyle = LineStyle.Dot });
         var scatter = new ScatterSeries { MarkerType = MarkerType.Circle, MarkerSize = 5, MarkerFill = OxyColors.SteelBlue };
-        foreach (var p in points)
+        // Runs at the same rate sit on one vertical line, often within a fraction of a dB: their labels
+        // alternate right and left of the points so that neighbours do not print over each other.
+        foreach (var sameRate in points.GroupBy(p => p.BitsPerImage))
         {
-            scatter.Points.Add(new ScatterPoint(p.BitsPerImage, p.Psnr));
-            model.Annotations.Add(new TextAnnotation
+            int i = 0;
+            foreach (var p in sameRate.OrderByDescending(p => p.Psnr))
             {
-                Text = p.Name, TextPosition = new DataPoint(p.BitsPerImage, p.Psnr), Offset = new ScreenVector(8, -4),
-                TextHorizontalAlignment = HorizontalAlignment.Left, StrokeThickness = 0,
-            });
+                bool left = i++ % 2 == 1;
+                scatter.Points.Add(new ScatterPoint(p.BitsPerImage, p.Psnr));
+                model.Annotations.Add(new TextAnnotation
+                {
+                    Text = p.Name, TextPosition = new DataPoint(p.BitsPerImage, p.Psnr), Offset = new ScreenVector(left ? -8 : 8, 0), TextVerticalAlignment = VerticalAlignment.Middle,
+                    TextHorizontalAlignment = left ? HorizontalAlignment.Right : HorizontalAlignment.Left, StrokeThickness = 0,
+                });
+            }
         }
         model.Series.Add(scatter);
         // Room for the labels right of the last point and above the highest.
