@@ -27,10 +27,11 @@ public static class ReportCommand
                     return TrainerCli.Fail($"--rate-distortion {target}: folder {folder} does not exist");
                 Console.WriteLine("| run | arch | quantizer | codebook | lr | best epoch | bits per image | val MSE | PSNR (dB) | active codes | perplexity | training minutes |");
                 Console.WriteLine("| --- | --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
-                foreach (var run in folders) Console.WriteLine(Row(run));
+                var best = folders.Select(run => (Run: run, Info: Checkpoint.ReadInfo(Checkpoint.Resolve(run)))).ToList();
+                foreach (var (run, info) in best) Console.WriteLine(Row(run, info));
                 if (parse.GetValue(chart) is { } png)
                 {
-                    RateDistortionPlot.Save(png, folders.Select(Point).ToList(), "Rate and distortion of the runs (validation set)");
+                    RateDistortionPlot.Save(png, best.Select(b => Point(b.Run, b.Info)).ToList(), "Rate and distortion of the runs (validation set)");
                     Console.WriteLine($"→ {png}");
                 }
                 return 0;
@@ -40,10 +41,12 @@ public static class ReportCommand
         return command;
     }
 
-    static string Row(string run)
+    static EpochMetrics BestMetrics(string run, CheckpointInfo info) =>
+        info.Metrics ?? throw new InvalidDataException($"{run}: the best checkpoint has no metrics");
+
+    static string Row(string run, CheckpointInfo info)
     {
-        var info = Checkpoint.ReadInfo(Checkpoint.Resolve(run));
-        var m = info.Metrics ?? throw new InvalidDataException($"{run}: the best checkpoint has no metrics");
+        var m = BestMetrics(run, info);
         var history = File.ReadAllLines(Path.Combine(run, TrainingLoop.MetricsFile)).Skip(1)
             .Select(line => double.Parse(line.Split(',')[9], CultureInfo.InvariantCulture));
         var c = info.Training?.Codebook ?? new CodebookTraining();
@@ -59,12 +62,8 @@ public static class ReportCommand
             $"| {RunName(run)} | {KebabCase.Name(model.Arch)} | {Quantizer(model)} | {codebook} | {info.Training?.LearningRate:G3} | {info.Epoch} | {model.BitsPerImage:F0} | {m.ValidationMse:F4} | {m.ValidationPsnr:F2} | {PerLevel(m.ActiveCodes.ToString(CultureInfo.InvariantCulture), m.LevelActiveCodes?.Select(a => a.ToString(CultureInfo.InvariantCulture)))} | {PerLevel(m.Perplexity.ToString("F1", CultureInfo.InvariantCulture), m.LevelPerplexity?.Select(p => p.ToString("F1", CultureInfo.InvariantCulture)))} | {history.Sum() / 60:F1} |");
     }
 
-    static RateDistortionPoint Point(string run)
-    {
-        var info = Checkpoint.ReadInfo(Checkpoint.Resolve(run));
-        var m = info.Metrics ?? throw new InvalidDataException($"{run}: the best checkpoint has no metrics");
-        return new RateDistortionPoint(RunName(run), info.Model.BitsPerImage, m.ValidationPsnr);
-    }
+    static RateDistortionPoint Point(string run, CheckpointInfo info) =>
+        new(RunName(run), info.Model.BitsPerImage, BestMetrics(run, info).ValidationPsnr);
 
     static string RunName(string run) => Path.GetFileName(Path.GetFullPath(run).TrimEnd('/'));
 

@@ -14,7 +14,7 @@ public static class Kmeans
         for (int i = 0; i < iterations; i++)
         {
             using var scope = NewDisposeScope();
-            var assignment = Assign(points, centroids);
+            var assignment = SquaredDistances.Nearest(points, centroids);
             var onehot = nn.functional.one_hot(assignment, k).to(points.dtype);
             var counts = onehot.sum(dim: 0);
             var sums = onehot.t().matmul(points);
@@ -49,9 +49,6 @@ public static class Kmeans
         return centroids;
     }
 
-    /// <summary>Nearest centroid of each point, by the nearest-code search's own distance.</summary>
-    public static Tensor Assign(Tensor points, Tensor centroids) => SquaredDistances.Compute(points, centroids).argmin(1);
-
     /// <summary>Mean squared distance of each point to its nearest centroid, per coordinate (comparable to a pixel MSE).</summary>
     public static double Distortion(Tensor points, Tensor centroids, int chunk = 65536)
     {
@@ -61,7 +58,7 @@ public static class Kmeans
         {
             using var scope = NewDisposeScope();
             var part = points.narrow(0, start, Math.Min(chunk, points.shape[0] - start));
-            var nearest = centroids.index_select(0, Assign(part, centroids));
+            var nearest = centroids.index_select(0, SquaredDistances.Nearest(part, centroids));
             total += (part - nearest).pow(2).sum().item<float>();
         }
         return total / points.numel();

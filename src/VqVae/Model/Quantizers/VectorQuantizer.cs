@@ -42,9 +42,6 @@ public sealed class VectorQuantizer : Quantizer
     public override int CodebookSize => (int)weight.shape[0];
     int HiddenSize => (int)weight.shape[1];
 
-    /// <summary>Squared L2 distance of each row of z [M, D] to each code [K, D].</summary>
-    public Tensor Distances(Tensor z) => SquaredDistances.Compute(z, weight);
-
     /// <summary>Index of the nearest code for each row of z [M, D].</summary>
     public Tensor Nearest(Tensor z) => SquaredDistances.Nearest(z, weight);
 
