@@ -68,8 +68,9 @@ public static class TrainRun
         var t = saved.Training ?? throw new InvalidDataException("last/config.json: no training settings to resume from");
         return given with
         {
-            Model = saved.Model, Preset = t.Preset, DataPath = t.DataPath, Epochs = epochs ?? t.Epochs, BatchSize = t.BatchSize,
-            LearningRate = t.LearningRate, Seed = t.Seed, ValidationFraction = t.ValidationFraction,
+            Model = saved.Model, Codebook = t.Codebook, Preset = t.Preset, Dataset = t.Dataset, DataPath = t.DataPath,
+            Epochs = epochs ?? t.Epochs, BatchSize = t.BatchSize, LearningRate = t.LearningRate, Seed = t.Seed,
+            ValidationFraction = t.ValidationFraction,
         };
     }
 }

@@ -54,6 +54,23 @@ public class ResumeTests
     }
 
     [Fact]
+    public void A_resumed_run_keeps_its_own_codebook_training_when_the_command_line_names_none()
+    {
+        using var dir = new TempFolder();
+        var first = ChildProcess.Run("vqvae-train.dll", Args(dir.Path).Select(a => a == "4" ? "1" : a).ToArray());
+        Assert.True(first.ExitCode == 0, first.Stderr);
+
+        // Only the folder: the command line's default preset (mnist-plus, an EMA codebook) must not replace
+        // the run's own (mnist: a codebook trained by its loss, whose weights the optimizer state holds).
+        var resumed = ChildProcess.Run("vqvae-train.dll", "train", "--out", dir.Path, "--resume", "--epochs", "2", "--max-steps-per-epoch", "6", "--device", "cpu", "--threads", "1");
+        Assert.True(resumed.ExitCode == 0, resumed.Stderr + resumed.Stdout);
+        var info = Checkpoint.ReadInfo(Path.Combine(dir.Path, Checkpoint.LastFolder));
+        Assert.Equal(2, info.Epoch);
+        Assert.Equal(CodebookUpdate.Loss, info.Training!.Codebook.Update);
+        Assert.Equal("mnist", info.Training.Preset);
+    }
+
+    [Fact]
     public void Resume_without_a_run_is_refused()
     {
         using var dir = new TempFolder();
