@@ -20,11 +20,26 @@ declare -A runs=(
   [pokemon-post]="--preset pokemon"
   [pokemon-plus]="--preset pokemon-plus"
   [pokemon-conv]="--preset pokemon-plus --arch conv"
+  # The quantizers on the conv model (docs/QUALITY.md, "Quantizers on the convolutional model");
+  # mnist-conv and pokemon-conv are their VQ-plus rows.
+  [mnist-conv-rotation]="--preset mnist-plus --arch conv --ste rotation-trick"
+  [mnist-conv-fsq]="--preset mnist-plus --arch conv --quantizer fsq --levels 8,4,4"
+  [mnist-conv-rvq2]="--preset mnist-plus --arch conv --quantizer rvq --depth 2"
+  [mnist-conv-rvq4]="--preset mnist-plus --arch conv --quantizer rvq --depth 4"
+  [pokemon-conv-rotation]="--preset pokemon-plus --arch conv --ste rotation-trick"
+  [pokemon-conv-fsq]="--preset pokemon-plus --arch conv --quantizer fsq --levels 8,4,4"
+  [pokemon-conv-rvq2]="--preset pokemon-plus --arch conv --quantizer rvq --depth 2"
+  [pokemon-conv-rvq4]="--preset pokemon-plus --arch conv --quantizer rvq --depth 4"
 )
 names=("$@")
 all=0
 [ ${#names[@]} -gt 0 ] || all=1
-[ $all = 0 ] || names=(mnist-post mnist-ema mnist-kmeans mnist-deadcode mnist-plus mnist-conv pokemon-post pokemon-plus pokemon-conv)
+[ $all = 0 ] || names=(mnist-post mnist-ema mnist-kmeans mnist-deadcode mnist-plus mnist-conv pokemon-post pokemon-plus pokemon-conv
+                       mnist-conv-rotation mnist-conv-fsq mnist-conv-rvq2 mnist-conv-rvq4
+                       pokemon-conv-rotation pokemon-conv-fsq pokemon-conv-rvq2 pokemon-conv-rvq4)
+for name in "${names[@]}"; do  # every name checked before hours of training start
+  [ -n "${runs[$name]+set}" ] || { echo "quality.sh: $name: unknown run (expected one of: ${!runs[*]})" >&2; exit 2; }
+done
 for name in "${names[@]}"; do
   epochs=10; [[ $name == pokemon* ]] && epochs=100
   # shellcheck disable=SC2086

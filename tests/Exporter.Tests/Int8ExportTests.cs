@@ -182,9 +182,11 @@ public sealed class Int8ExportTests(TrainedModels models) : IDisposable
         var error = new StringWriter();
         int code = ExportCli.Run(["--model", training, "--int8", "--verify"], output, error);
         Assert.True(code == ExportCli.Ok, error.ToString());
-        // "(N of N)": the default int8 folder's encoder and quantizer are float32, so every code is float32's.
-        Assert.Matches(@"codes identical to float32 .*\((\S+) of \1\)", output.ToString());
-        Assert.Contains("codes identical to float32", output.ToString());
+        // The default int8 folder's encoder and quantizer are float32, so a code can differ from TorchSharp's
+        // only where ONNX Runtime's float32 sums tip a near-tie of two codes (the CLI verifies on random
+        // images here, which have them now and then): "N of N differing" are within 1 % of a tie.
+        Assert.Matches(@"codes identical to float32 .*\d+(\.\d+)? %", output.ToString());
+        Assert.Matches(@"codes differing, within 1 % of a tie\D*(\d[\d,]*) of \1 differing", output.ToString());
         Assert.Contains("reconstruction PSNR vs input", output.ToString());
         Assert.Contains("Verification passed.", output.ToString());
         foreach (var file in OnnxContract.Files) Assert.True(File.Exists(Path.Combine(training, OnnxContract.Int8OutputFolder, file)));
