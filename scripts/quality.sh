@@ -24,10 +24,14 @@ declare -A runs=(
   # mnist-conv and pokemon-conv are their VQ-plus rows.
   [mnist-conv-rotation]="--preset mnist-plus --arch conv --ste rotation-trick"
   [mnist-conv-fsq]="--preset mnist-plus --arch conv --quantizer fsq --levels 8,4,4"
+  # Other FSQ level sets near 128 codes (docs/QUALITY.md, "Which FSQ levels").
+  [mnist-conv-fsq-5-5-5]="--preset mnist-plus --arch conv --quantizer fsq --levels 5,5,5"
+  [mnist-conv-fsq-4-4-4-2]="--preset mnist-plus --arch conv --quantizer fsq --levels 4,4,4,2"
   [mnist-conv-rvq2]="--preset mnist-plus --arch conv --quantizer rvq --depth 2"
   [mnist-conv-rvq4]="--preset mnist-plus --arch conv --quantizer rvq --depth 4"
   [pokemon-conv-rotation]="--preset pokemon-plus --arch conv --ste rotation-trick"
   [pokemon-conv-fsq]="--preset pokemon-plus --arch conv --quantizer fsq --levels 8,4,4"
+  [pokemon-conv-fsq-5-5-5]="--preset pokemon-plus --arch conv --quantizer fsq --levels 5,5,5"
   [pokemon-conv-rvq2]="--preset pokemon-plus --arch conv --quantizer rvq --depth 2"
   [pokemon-conv-rvq4]="--preset pokemon-plus --arch conv --quantizer rvq --depth 4"
 )
@@ -35,8 +39,8 @@ names=("$@")
 all=0
 [ ${#names[@]} -gt 0 ] || all=1
 [ $all = 0 ] || names=(mnist-post mnist-ema mnist-kmeans mnist-deadcode mnist-plus mnist-conv pokemon-post pokemon-plus pokemon-conv
-                       mnist-conv-rotation mnist-conv-fsq mnist-conv-rvq2 mnist-conv-rvq4
-                       pokemon-conv-rotation pokemon-conv-fsq pokemon-conv-rvq2 pokemon-conv-rvq4)
+                       mnist-conv-rotation mnist-conv-fsq mnist-conv-fsq-5-5-5 mnist-conv-fsq-4-4-4-2 mnist-conv-rvq2 mnist-conv-rvq4
+                       pokemon-conv-rotation pokemon-conv-fsq pokemon-conv-fsq-5-5-5 pokemon-conv-rvq2 pokemon-conv-rvq4)
 for name in "${names[@]}"; do  # every name checked before hours of training start
   [ -n "${runs[$name]+set}" ] || { echo "quality.sh: $name: unknown run (expected one of: ${!runs[*]})" >&2; exit 2; }
 done

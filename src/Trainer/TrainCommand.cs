@@ -50,10 +50,21 @@ public static class TrainCommand
             TrainingOptions options;
             try { options = OptionsFrom(parse); }
             catch (Exception e) when (e is ArgumentException or InvalidDataException) { return TrainerCli.Fail(e.Message); }
+            WarnOfTwoLevels(options.Model);
             var outDir = parse.GetValue(Out) ?? Path.Combine("models", options.Preset);
             return TrainRun.Execute(options, outDir, parse.GetValue(Force), parse.GetValue(Resume), parse.GetValue(Epochs));
         });
         return command;
+    }
+
+    /// <summary>
+    /// A level count of 2 is allowed but trains poorly: its half-step shift, atanh(0.999) ≈ 3.8, starts the channel
+    /// where the bound is flat (4,4,4,2 used 57 % of its codes on MNIST, docs/QUALITY.md "Which FSQ levels").
+    /// </summary>
+    static void WarnOfTwoLevels(ModelConfig model)
+    {
+        if (model.Levels?.Contains(2) == true)
+            Console.Error.WriteLine($"warning: --levels {model.Levels}: a level of 2 starts its channel where the bound is flat and leaves codes unused; counts of 3 or more train better");
     }
 
     static TrainingOptions OptionsFrom(ParseResult parse)

@@ -43,6 +43,7 @@ public class QuantizerCliTests
         var fsq = dir.File("fsq");
         var train = ChildProcess.Run(Trainer, Tiny(fsq, "--quantizer", "fsq", "--levels", "4,3,2"));
         Assert.True(train.ExitCode == 0, train.Stderr + train.Stdout);
+        Assert.Contains("warning: --levels 4,3,2: a level of 2 starts its channel where the bound is flat", train.Stderr);
         var info = Checkpoint.ReadInfo(Path.Combine(fsq, Checkpoint.BestFolder));
         Assert.Equal(QuantizerKind.Fsq, info.Model.Quantizer);
         Assert.Equal(24, info.Model.CodebookSize);
