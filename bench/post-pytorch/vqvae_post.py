@@ -1,4 +1,4 @@
-"""The reference post's VQ-VAE training code ("Pytorch实现: VQ-VAE", ../shared/seed), runnable offline.
+"""The reference post's VQ-VAE training code ("Pytorch实现: VQ-VAE", by DaNing), runnable offline.
 
 It is the "post in PyTorch" side of the training comparison: the post's model, loss, Adam, batch
 sizes, learning rates, DataLoaders and best-checkpoint logic, run by Debian 12's PyTorch as a reader of
