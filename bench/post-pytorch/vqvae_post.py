@@ -27,7 +27,8 @@ Where this departs from the post, and why:
   earlier `Pokemon(..., transform=transform)` lines, which refer to a name not yet defined, are left out.
 - One loop serves both data sets: MNIST batches are unpacked as the post's MNIST loop does
   (`for idx, (x, _) in ...`), Pokémon batches taken whole as its Pokémon loop does.
-- `import torch.nn.functional as F` added (the post's forward calls F.sigmoid without importing F).
+- The model's classes are in post_model.py beside this file (shared with the PyTorch fixtures), with
+  `import torch.nn.functional as F` added (the post's forward calls F.sigmoid without importing F).
 - epochs: the post's 200 (MNIST) and 1000 (Pokémon) by default, `--epochs N` for a benchmark.
 - The per-epoch training loss (the post's `train_losses`, divided by `idx` as the post does) is
   printed instead of plotted; matplotlib's learning curve and the reconstruction pictures are left out.
@@ -49,84 +50,12 @@ from PIL import Image
 
 import torch
 import torch.nn as nn
-import torch.nn.functional as F
 
 from torchvision import transforms
 from torchvision.datasets import MNIST
 from torch.utils.data import DataLoader, Dataset
 
-
-# --------------------------------------------------------------------------------------------------
-# The model, as the post writes it.
-
-class Encoder(nn.Module):
-    def __init__(self, input_size, output_size, hidden_size, patch_size) -> None:
-        super().__init__()
-        self.cnn = nn.Conv2d(input_size, hidden_size, kernel_size=patch_size, stride=patch_size)
-        self.relu = nn.ReLU()
-        self.linear = nn.Linear(hidden_size, output_size)
-
-    def forward(self, x):
-        x = self.cnn(x)
-        x = self.relu(x)
-        x = self.linear(x.permute(0, 2, 3, 1))  # [b, c, h, w] -> [b, h, w, c]
-        return x
-
-
-class Decoder(nn.Module):
-    def __init__(self, input_size, output_size, hidden_size, patch_size) -> None:
-        super().__init__()
-        self.cnn = nn.ConvTranspose2d(input_size, hidden_size, kernel_size=patch_size, stride=patch_size)
-        self.relu = nn.ReLU()
-        self.linear = nn.Linear(hidden_size, output_size)
-
-    def forward(self, x):
-        x = self.cnn(x)
-        x = self.relu(x)
-        x = self.linear(x.permute(0, 2, 3, 1))
-        return x.permute(0, 3, 1, 2)
-
-
-class VQVAE(nn.Module):
-    def __init__(self, input_size, output_size, hidden_size, codebook_size, patch_size) -> None:
-        super().__init__()
-        self.input_size = input_size
-        self.output_size = output_size
-        self.hidden_size = hidden_size
-        self.codebook_size = codebook_size
-        self.patch_size = patch_size
-
-        self.encoder = Encoder(input_size, hidden_size, hidden_size, patch_size=patch_size)
-        self.decoder = Decoder(hidden_size, output_size, hidden_size, patch_size=patch_size)
-        self.codebook = nn.Embedding(codebook_size, hidden_size)
-        # init
-        nn.init.uniform_(
-            self.codebook.weight, -1.0 / self.codebook_size, 1.0 / self.codebook_size
-        )
-
-    def forward(self, x):
-        # [b, c, h, w]
-        batch_size = x.size(0)
-        z_e = self.encoder(x)
-        sqrt_patches = z_e.size(1)
-
-        # VQ
-        z_e = z_e.view(-1, self.hidden_size)
-        embeddings = self.get_codebook_embeddings()
-        nearest = torch.argmin(torch.cdist(z_e, embeddings), dim=1)
-        z_q = self.codebook(nearest)
-
-        # Straight - Through Estimator(STE)
-        decoder_input = z_e + (z_q - z_e).detach()
-
-        decoder_input = decoder_input.view(batch_size, sqrt_patches, sqrt_patches, self.hidden_size)
-        decoder_input = decoder_input.permute(0, 3, 1, 2)
-        x_hat = F.sigmoid(self.decoder(decoder_input))
-
-        return x_hat, z_e, z_q
-
-    def get_codebook_embeddings(self):
-        return self.codebook.weight
+from post_model import VQVAE  # the post's Encoder, Decoder and VQVAE, beside this file
 
 
 # --------------------------------------------------------------------------------------------------
