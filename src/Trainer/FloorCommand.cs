@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Spectre.Console;
+using VqVae.Data.Cache;
 using VqVae.Training;
 
 namespace VqVae.Trainer;
@@ -13,9 +14,10 @@ public static class FloorCommand
         preset.AcceptOnlyFromAmong(Presets.Names);
         var data = new Option<string?>("--data");
         var iterations = new Option<int>("--iterations") { DefaultValueFactory = _ => 25 };
+        var cacheDir = CacheCommand.CacheDirOption();
         var command = new Command("patch-floor", "Measure the k-means floor of the patch model's validation MSE for a preset's data, p and K.")
         {
-            preset, data, iterations,
+            preset, data, iterations, cacheDir,
         };
         command.SetAction(parse =>
         {
@@ -23,8 +25,8 @@ public static class FloorCommand
             options = options with { DataPath = parse.GetValue(data) ?? options.DataPath };
             try
             {
-                using var data = CachedTrainingData.Open(options);
-                CacheReport.Print(data.Outcomes);
+                using var data = CachedTrainingData.Open(options, CacheLocation.Root(parse.GetValue(cacheDir)));
+                CacheReport.Print(data);
                 var floor = PatchFloor.Measure(data.Train, data.Validation, options.Model.PatchSize, options.Model.CodebookSize, parse.GetValue(iterations), options.Seed);
                 AnsiConsole.WriteLine($"{options.Preset}: k-means floor of the validation MSE (p={options.Model.PatchSize}, K={options.Model.CodebookSize}): {floor:F5}");
                 return 0;

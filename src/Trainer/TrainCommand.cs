@@ -36,6 +36,7 @@ public static class TrainCommand
     static readonly Option<double?> DeadCodeThreshold = new("--dead-code-threshold") { Description = "Re-seed codes whose EMA usage per batch falls below this" };
     static readonly Option<double?> EmaDecay = new("--ema-decay") { Description = "Decay of the EMA codebook statistics and of the usage that finds dead codes (default 0.99)" };
     static readonly Option<int> MaxSteps = new("--max-steps-per-epoch") { Description = "Cut each epoch short (smoke runs)" };
+    static readonly Option<string?> CacheDir = CacheCommand.CacheDirOption();
 
     public static Command Create()
     {
@@ -43,7 +44,7 @@ public static class TrainCommand
         var command = new Command("train", "Train a VQ-VAE; writes best/ and last/ checkpoints, metrics.csv and pictures.")
         {
             Preset, Data, Epochs, Out, Force, Resume, HiddenSize, CodebookSize, PatchSize, BatchSize, Lr, Beta, Seed, Ste,
-            Quantizer, Levels, Depth, DeviceName, Threads, Arch, ImageSize, Channels, CodebookUpdate, KmeansInit, DeadCodeThreshold, EmaDecay, MaxSteps,
+            Quantizer, Levels, Depth, DeviceName, Threads, Arch, ImageSize, Channels, CodebookUpdate, KmeansInit, DeadCodeThreshold, EmaDecay, MaxSteps, CacheDir,
         };
         command.SetAction(parse =>
         {
@@ -52,7 +53,8 @@ public static class TrainCommand
             catch (Exception e) when (e is ArgumentException or InvalidDataException) { return TrainerCli.Fail(e.Message); }
             WarnOfTwoLevels(options.Model);
             var outDir = parse.GetValue(Out) ?? Path.Combine("models", options.Preset);
-            return TrainRun.Execute(options, outDir, parse.GetValue(Force), parse.GetValue(Resume), parse.GetValue(Epochs));
+            return TrainRun.Execute(options, outDir, parse.GetValue(Force), parse.GetValue(Resume), parse.GetValue(Epochs),
+                parse.GetValue(CacheDir));
         });
         return command;
     }

@@ -1,5 +1,6 @@
 using Spectre.Console;
 using VqVae.Checkpoints;
+using VqVae.Data.Cache;
 using VqVae.Training;
 
 namespace VqVae.Trainer;
@@ -8,7 +9,8 @@ namespace VqVae.Trainer;
 public static class TrainRun
 {
     /// <param name="epochs">With --resume, the new total number of epochs (null: the run's own).</param>
-    public static int Execute(TrainingOptions options, string outDir, bool force, bool resume, int? epochs = null)
+    /// <param name="cacheDir">--cache-dir (null: the environment's cache root).</param>
+    public static int Execute(TrainingOptions options, string outDir, bool force, bool resume, int? epochs = null, string? cacheDir = null)
     {
         bool exists = Directory.Exists(outDir) && Directory.EnumerateFileSystemEntries(outDir).Any();
         if (resume && !exists)
@@ -20,7 +22,12 @@ public static class TrainRun
                 if (exists && !force) return TrainerCli.Fail($"{outDir}: output folder exists and is not empty (use --force to replace it, or --resume to continue it)");
                 OutputFolder.Check(outDir, force, TrainerCli.Tool, [("--data", options.DataPath)]);
             }
-            else StaleTemporaries.Remove(outDir);
+            else
+            {
+                // A resumed run writes into its own folder: one process at a time, as for a new one.
+                OutputClaim.Take(RealPath.Of(outDir));
+                StaleTemporaries.Remove(outDir);
+            }
             if (resume)
             {
                 // The run's own configuration wins, so a resumed run is the same run; only --epochs may extend it.
@@ -28,8 +35,8 @@ public static class TrainRun
                 var saved = Checkpoint.ReadInfo(Path.Combine(outDir, Checkpoint.LastFolder));
                 options = ResumedOptions(saved, options, epochs);
             }
-            using var data = CachedTrainingData.Open(options);
-            CacheReport.Print(data.Outcomes);
+            using var data = CachedTrainingData.Open(options, CacheLocation.Root(cacheDir));
+            CacheReport.Print(data);
             var loop = new TrainingLoop(options, data.Train, data.Validation);
             if (resume) loop.RestoreFrom(outDir);
             else if (exists) Directory.Delete(outDir, recursive: true);

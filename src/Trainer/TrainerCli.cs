@@ -3,7 +3,7 @@ using Spectre.Console;
 
 namespace VqVae.Trainer;
 
-/// <summary>The `vqvae-train` command line: fetch-data and train.</summary>
+/// <summary>The `vqvae-train` command line: fetch-data, train and the commands around a run.</summary>
 public static class TrainerCli
 {
     public static int Run(string[] args)
@@ -21,6 +21,7 @@ public static class TrainerCli
         root.Subcommands.Add(ReportCommand.Create());
         root.Subcommands.Add(PriorCommand.Create());
         root.Subcommands.Add(ClassifierCommand.Create());
+        root.Subcommands.Add(CacheCommand.Create());
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0) return Fail(CliMessages.Plain(parsed.Errors[0].Message));
         // Exceptions reach CliHost, which prints one line instead of a stack trace.

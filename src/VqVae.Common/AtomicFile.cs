@@ -51,9 +51,9 @@ public static class AtomicFile
     /// <summary>The temporary most recently started and not yet finished, if any (for messages).</summary>
     public static string? NewestTemporary { get { lock (temporaries) return temporaries.LastOrDefault(); } }
 
-    /// <summary>The output a temporary name stands for: <c>DIR/.NAME.tmp-PID/...</c> → <c>DIR/NAME/...</c>.</summary>
+    /// <summary>The output a temporary name stands for: <c>DIR/.NAME.tmp-HOST-PID/...</c> → <c>DIR/NAME/...</c>.</summary>
     public static string FinalPathOf(string path) =>
-        System.Text.RegularExpressions.Regex.Replace(path, @"(^|/)\.([^/]+)\.tmp-\d+(?=/|$)", "$1$2");
+        System.Text.RegularExpressions.Regex.Replace(path, @"(^|/)\.([^/]+)\.tmp-[^/]+-\d+(?=/|$)", "$1$2");
 
     /// <summary>Deletes every temporary this process has started and not finished (on SIGINT/SIGTERM); returns how many.</summary>
     public static int RemoveTemporaries()
@@ -128,6 +128,11 @@ public static class AtomicFile
         if (!Directory.Exists(path) && Directory.Exists(old)) Directory.Move(old, path);
     }
 
-    static string TempNameFor(string path) =>
-        Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, $".{Path.GetFileName(path)}.tmp-{Environment.ProcessId}");
+    /// <summary>
+    /// <c>DIR/.NAME.tmp-HOST-PID</c>: one per process, so processes writing the same output at once never share
+    /// a temporary, and named by host too, so <see cref="StaleTemporaries"/> on one host of a cluster never
+    /// takes another host's live temporary for a dead one.
+    /// </summary>
+    public static string TempNameFor(string path) =>
+        Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, $".{Path.GetFileName(path)}.tmp-{ProcessIdentity.Current.Tag}");
 }

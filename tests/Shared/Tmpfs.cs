@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace VqVae.TestSupport;
 
 /// <summary>
@@ -12,7 +10,7 @@ public sealed class Tmpfs : IDisposable
 
     public Tmpfs(string size)
     {
-        var (code, error) = Run("mount", "-t", "tmpfs", "-o", $"size={size}", "tmpfs", Path);
+        var (code, error) = SystemCommand.Run("mount", "-t", "tmpfs", "-o", $"size={size}", "tmpfs", Path);
         if (code != 0)
         {
             Directory.Delete(Path);
@@ -31,17 +29,7 @@ public sealed class Tmpfs : IDisposable
 
     public void Dispose()
     {
-        Run("umount", "-l", Path);
+        SystemCommand.Run("umount", "-l", Path);
         try { Directory.Delete(Path, recursive: true); } catch (IOException) { }
-    }
-
-    static (int Code, string Error) Run(string file, params string[] args)
-    {
-        var info = new ProcessStartInfo(file) { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var a in args) info.ArgumentList.Add(a);
-        using var p = Process.Start(info)!;
-        var error = p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        return (p.ExitCode, error.Trim());
     }
 }

@@ -1,3 +1,5 @@
+using VqVae.TestSupport;
+
 namespace VqVae.Common.Tests;
 
 /// <summary>The shared guards: output folders, stale temporaries, the last line of defence, plain parse errors.</summary>
@@ -34,18 +36,35 @@ public sealed class SafetyTests : IDisposable
     }
 
     [Fact]
-    public void Stale_temporaries_of_dead_processes_go_and_live_ones_stay()
+    public void Stale_temporaries_of_dead_processes_of_this_host_go_and_all_others_stay()
     {
-        int dead = 4_000_000;
-        while (Directory.Exists($"/proc/{dead}")) dead--;
+        var dead = ProcessTags.DeadHere();
         var stale = Folder($".run.tmp-{dead}");
         File.WriteAllText(Path.Combine(root, $".metrics.csv.tmp-{dead}"), "half");
-        var live = Folder($".run.tmp-{Environment.ProcessId}");
+        var live = Folder($".run.tmp-{ProcessIdentity.Current.Tag}");
+        // Another host's temporary, with a PID no process here has: that host's process may be running.
+        var otherHost = Folder($".run.tmp-{ProcessTags.OtherHost()}");
+        // An earlier version's name (PID only) says nothing of its host: left alone.
+        var unnamedHost = Folder($".run.tmp-{ProcessTags.DeadPid()}");
         var users = Folder(".tmp-notes");
         Assert.Equal(2, StaleTemporaries.Remove(root));
         Assert.False(Directory.Exists(stale));
         Assert.True(Directory.Exists(live));
+        Assert.True(Directory.Exists(otherHost));
+        Assert.True(Directory.Exists(unnamedHost));
         Assert.True(Directory.Exists(users));
+    }
+
+    [Fact]
+    public void Temporaries_are_named_by_host_and_pid_and_a_host_with_dashes_reads_back()
+    {
+        var temp = AtomicFile.TempNameFor(Path.Combine(root, "out"));
+        Assert.Equal($".out.tmp-{ProcessIdentity.Current.Host}-{Environment.ProcessId}", Path.GetFileName(temp));
+        Assert.True(ProcessIdentity.TryParse("node-12.cluster-4242", out var id));
+        Assert.Equal(new ProcessIdentity("node-12.cluster", 4242), id);
+        Assert.False(ProcessIdentity.TryParse("4242", out _));
+        Assert.False(new ProcessIdentity("other-node-7", ProcessTags.DeadPid()).IsGone);
+        Assert.True(new ProcessIdentity(ProcessIdentity.Current.Host, ProcessTags.DeadPid()).IsGone);
     }
 
     [Fact]
@@ -66,7 +85,7 @@ public sealed class SafetyTests : IDisposable
     [Fact]
     public void A_full_disk_names_the_output_not_its_temporary()
     {
-        var e = new IOException("No space left on device : '/data/runs/.onnx.tmp-4242/encoder.onnx'", 28);
+        var e = new IOException("No space left on device : '/data/runs/.onnx.tmp-node-3-4242/encoder.onnx'", 28);
         Assert.True(DiskFull.Is(e));
         Assert.Equal("no space left on device while writing /data/runs/onnx/encoder.onnx", DiskFull.Describe(e));
     }

@@ -4,7 +4,7 @@ namespace VqVae;
 
 /// <summary>
 /// What every CLI's entry point runs its command inside: SIGINT and SIGTERM remove the unfinished
-/// temporaries and exit 130 / 143; a full disk becomes one line naming the file; any other unexpected
+/// temporaries and the output claims and exit 130 / 143; a full disk becomes one line naming the file; any other unexpected
 /// exception becomes one line, with the stack trace written to a log file instead of the terminal.
 /// </summary>
 public static class CliHost
@@ -42,6 +42,8 @@ public static class CliHost
         lock (AtomicFile.Gate)
         {
             int removed = AtomicFile.RemoveTemporaries();
+            // _exit below skips ProcessExit, where claims are otherwise released.
+            OutputClaim.ReleaseAll();
             Console.Error.WriteLine($"{tool}: stopped by {signal}" + (removed > 0 ? $"; removed {removed} unfinished output(s)" : ""));
             Console.Error.Flush();
             // Not Environment.Exit: with libtorch busy on the main thread, its static destructors crashed

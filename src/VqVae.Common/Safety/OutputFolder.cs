@@ -5,7 +5,8 @@ namespace VqVae;
 /// <summary>
 /// The one guard every tool runs on its output folder before any work: an output that is, holds or
 /// lies inside one of the run's inputs is refused whatever the flags, and <c>--force</c> replaces only
-/// a folder that carries the manifest the same tool wrote into it (<see cref="ManifestFile"/>).
+/// a folder that carries the manifest the same tool wrote into it (<see cref="ManifestFile"/>). The
+/// output is claimed for this process (<see cref="OutputClaim"/>), so two runs never write it at once.
 /// </summary>
 public static class OutputFolder
 {
@@ -32,6 +33,14 @@ public static class OutputFolder
         }
         if (File.Exists(full))
             throw new OutputRefusedException($"{outputOption} {full} is an existing file, not a folder");
+        OutputClaim.Take(full, outputOption);
+        try { return CheckReplaceable(full, force, tool, outputOption); }
+        catch { OutputClaim.Release(full); throw; }
+    }
+
+    /// <summary>An empty or missing folder may be written; an existing one only with --force, and only the tool's own.</summary>
+    static string CheckReplaceable(string full, bool force, string tool, string outputOption)
+    {
         StaleTemporaries.Remove(Path.GetDirectoryName(full)!);
         if (!Directory.Exists(full) || !Directory.EnumerateFileSystemEntries(full).Any()) return full;
         if (!force)
@@ -53,12 +62,18 @@ public static class OutputFolder
     /// Fills <paramref name="output"/> whole through <see cref="AtomicFile.WriteDirectory"/>, with the manifest in it.
     /// Call <see cref="Check"/> first.
     /// </summary>
-    public static void Write(string output, string tool, Action<string> fill) =>
-        AtomicFile.WriteDirectory(output, temp =>
+    public static void Write(string output, string tool, Action<string> fill)
+    {
+        try
         {
-            fill(temp);
-            Mark(temp, tool);
-        });
+            AtomicFile.WriteDirectory(output, temp =>
+            {
+                fill(temp);
+                Mark(temp, tool);
+            });
+        }
+        finally { OutputClaim.Release(Full(output)); }
+    }
 
     /// <summary>The tool named by the folder's manifest, or null when it has none (or an unreadable one).</summary>
     public static string? Owner(string folder)
@@ -76,41 +91,9 @@ public static class OutputFolder
     static string CheckpointInfoProducer() =>
         "VqVaeMl " + (typeof(OutputFolder).Assembly.GetName().Version?.ToString(3) ?? "0.0.0");
 
-    /// <summary>The absolute path with symbolic links resolved where they exist, without a trailing separator.</summary>
-    static string Full(string path)
-    {
-        var full = Path.GetFullPath(path);
-        if (full.Length > 1) full = full.TrimEnd(Path.DirectorySeparatorChar);
-        // Resolve links component by component, so a link to an input is seen as the input.
-        var existing = full;
-        var rest = new Stack<string>();
-        while (!Directory.Exists(existing) && !File.Exists(existing))
-        {
-            var parent = Path.GetDirectoryName(existing);
-            if (parent is null) return full;
-            rest.Push(Path.GetFileName(existing));
-            existing = parent;
-        }
-        var real = RealPath(existing);
-        while (rest.Count > 0) real = Path.Combine(real, rest.Pop());
-        return real;
-    }
+    static string Full(string path) => RealPath.Of(path);
 
-    static string RealPath(string path)
-    {
-        var result = Path.GetPathRoot(path)!;
-        foreach (var part in path[result.Length..].Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries))
-        {
-            var next = Path.Combine(result, part);
-            FileSystemInfo info = Directory.Exists(next) ? new DirectoryInfo(next) : new FileInfo(next);
-            var target = info.LinkTarget is null ? null : info.ResolveLinkTarget(returnFinalTarget: true);
-            result = target is null ? next : RealPath(target.FullName);
-        }
-        return result;
-    }
-
-    static bool IsInside(string inner, string outer) =>
-        inner.StartsWith(outer.EndsWith(Path.DirectorySeparatorChar) ? outer : outer + Path.DirectorySeparatorChar, StringComparison.Ordinal);
+    static bool IsInside(string inner, string outer) => RealPath.IsInside(inner, outer);
 }
 
 /// <summary>An output folder a tool will not write: it overlaps an input, is a file, or is not the tool's to replace.</summary>

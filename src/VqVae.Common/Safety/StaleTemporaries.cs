@@ -3,13 +3,22 @@ using System.Text.RegularExpressions;
 namespace VqVae;
 
 /// <summary>
-/// Removes the <c>.NAME.tmp-PID</c> files and folders <see cref="AtomicFile"/> leaves when its process is
-/// killed without a chance to clean up (kill -9, power loss): those whose process is no longer alive.
+/// Removes the <c>.NAME.tmp-HOST-PID</c> files and folders <see cref="AtomicFile"/> leaves when its process
+/// is killed without a chance to clean up (kill -9, power loss): those of this host whose process is no
+/// longer alive. Another host's temporaries are left alone: its process may be running (a cluster job on
+/// a shared file system), and this host cannot tell.
 /// </summary>
 public static partial class StaleTemporaries
 {
-    [GeneratedRegex(@"^\..+\.tmp-(\d+)$")]
+    [GeneratedRegex(@"^\..+\.tmp-(?<owner>.+-\d+)$")]
     private static partial Regex TemporaryName();
+
+    /// <summary>True for a temporary's file name whose process (on this host) is gone.</summary>
+    public static bool IsAbandoned(string fileName)
+    {
+        var match = TemporaryName().Match(fileName);
+        return match.Success && ProcessIdentity.TryParse(match.Groups["owner"].Value, out var owner) && owner.IsGone;
+    }
 
     /// <summary>Removes the stale temporaries directly in <paramref name="folder"/>; returns how many.</summary>
     public static int Remove(string folder)
@@ -18,8 +27,7 @@ public static partial class StaleTemporaries
         int removed = 0;
         foreach (var entry in Directory.EnumerateFileSystemEntries(folder))
         {
-            var match = TemporaryName().Match(Path.GetFileName(entry));
-            if (!match.Success || !int.TryParse(match.Groups[1].Value, out var pid) || IsAlive(pid)) continue;
+            if (!IsAbandoned(Path.GetFileName(entry))) continue;
             try
             {
                 if (Directory.Exists(entry)) Directory.Delete(entry, recursive: true);
@@ -32,14 +40,5 @@ public static partial class StaleTemporaries
             }
         }
         return removed;
-    }
-
-    static bool IsAlive(int pid)
-    {
-        if (pid == Environment.ProcessId) return true;
-        if (OperatingSystem.IsLinux()) return Directory.Exists($"/proc/{pid}");
-        try { using var p = System.Diagnostics.Process.GetProcessById(pid); return !p.HasExited; }
-        catch (ArgumentException) { return false; }
-        catch (InvalidOperationException) { return false; }
     }
 }

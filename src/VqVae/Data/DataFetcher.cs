@@ -134,11 +134,14 @@ public static partial class DataFetcher
         }
     }
 
-    /// <summary>Temporary folders a killed fetch left behind (only called while holding the lock, so none is in use).</summary>
+    /// <summary>
+    /// Temporary folders a killed fetch on this host left behind; another host's are left alone, as the
+    /// lock (a local file lock) may not reach across a shared file system.
+    /// </summary>
     static void RemoveLeftovers(string dataDir, string name)
     {
         foreach (var leftover in Directory.GetDirectories(dataDir, $".{name}.tmp-*"))
-            Directory.Delete(leftover, recursive: true);
+            if (StaleTemporaries.IsAbandoned(Path.GetFileName(leftover))) Directory.Delete(leftover, recursive: true);
     }
 
     sealed record DigitsJson([property: JsonPropertyName("data")] float[]? Data);

@@ -231,24 +231,22 @@ public class FailureModeTests
         var run = dir.File("run");
         Assert.Equal(0, ChildProcess.Run(Trainer, Tiny(TestData.MnistDir, run)).ExitCode);
         // What kill -9 in the middle of a checkpoint leaves: a temporary named after a process that is gone.
-        int dead = DeadPid();
+        var dead = ProcessTags.DeadHere();
         var stale = Path.Combine(run, $".last.tmp-{dead}");
         Directory.CreateDirectory(stale);
         File.WriteAllText(Path.Combine(stale, "model.bin"), "half");
         var staleBeside = dir.File($".other.tmp-{dead}");
         Directory.CreateDirectory(staleBeside);
+        // Another host's, on a shared file system: its process may be running, and this host cannot tell.
+        var otherHosts = dir.File($".other.tmp-{ProcessTags.OtherHost()}");
+        Directory.CreateDirectory(otherHosts);
 
         var resumed = ChildProcess.Run(Trainer, Resume(run));
         Assert.True(resumed.ExitCode == 0, resumed.Stderr);
         Assert.False(Directory.Exists(stale));
         Assert.Equal(0, ChildProcess.Run(Trainer, Tiny(TestData.MnistDir, dir.File("second"))).ExitCode);
         Assert.False(Directory.Exists(staleBeside));
-    }
-
-    internal static int DeadPid()
-    {
-        for (int pid = 4_000_000; ; pid--)
-            if (!Directory.Exists($"/proc/{pid}")) return pid;
+        Assert.True(Directory.Exists(otherHosts));
     }
 
     static Dictionary<string, byte[]> Snapshot(string folder) =>

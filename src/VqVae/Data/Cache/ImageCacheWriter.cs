@@ -4,9 +4,10 @@ using Microsoft.Win32.SafeHandles;
 namespace VqVae.Data.Cache;
 
 /// <summary>
-/// Writes an image cache file: under a temporary name in the same folder, renamed over the final name
-/// once complete, so a reader never sees half a file and a build that is killed leaves only a
-/// temporary file behind (removed by the next build).
+/// Writes an image cache file: under a temporary name of this process's own in the same folder
+/// (<c>.NAME.tmp-HOST-PID</c>), renamed over the final name once complete, so a reader never sees half
+/// a file and a build that is killed leaves only a temporary file behind (removed by the next build on
+/// the same host).
 /// </summary>
 public sealed class ImageCacheWriter : IDisposable
 {
@@ -24,7 +25,7 @@ public sealed class ImageCacheWriter : IDisposable
         if (this.names.Any(n => n.Contains('\n'))) throw new InvalidDataException($"an image name holds a line break: {this.names.First(n => n.Contains('\n'))}");
         var nameBytes = Encoding.UTF8.GetByteCount(string.Join('\n', this.names));
         header = new ImageCacheHeader(channels, height, width, this.names.Length, sourceHash, nameBytes);
-        temporary = $"{path}.tmp-{Environment.ProcessId}";
+        temporary = AtomicFile.TempNameFor(path);
         handle = File.OpenHandle(temporary, FileMode.Create, FileAccess.Write, FileShare.None, FileOptions.None, preallocationSize: header.FileLength);
     }
 

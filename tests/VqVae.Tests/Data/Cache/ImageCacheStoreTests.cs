@@ -20,22 +20,30 @@ public class ImageCacheStoreTests
         return folder;
     }
 
-    static string CacheFolder(string folder) => Path.Combine(folder, CacheLocation.FolderName);
+    /// <summary>The folder's cache folder under a cache root of the test's own.</summary>
+    static string CacheFolder(TempFolder temp, string folder) => CacheLocation.For(folder, temp.File("cache")).Path;
+
+    /// <summary>Every file below <paramref name="folder"/> with its bytes and time: a data folder's must never change.</summary>
+    static Dictionary<string, (byte[], DateTime)> Manifest(string folder) =>
+        Directory.GetFileSystemEntries(folder, "*", SearchOption.AllDirectories).ToDictionary(
+            p => Path.GetRelativePath(folder, p),
+            p => (File.Exists(p) ? File.ReadAllBytes(p) : [], File.GetLastWriteTimeUtc(p)));
 
     [Fact]
     public void The_second_open_reuses_the_cache_without_decoding_and_leaves_the_file_alone()
     {
         using var temp = new TempFolder();
         var folder = MakeFolder(temp);
-        var (first, built) = ImageCacheStore.OpenFolder(folder, 3, 8, 8, CacheLocation.For(folder));
+        var before = Manifest(folder);
+        var (first, built) = ImageCacheStore.OpenFolder(folder, 3, 8, 8, CacheFolder(temp, folder));
         first.Dispose();
         Assert.True(built.Built);
         Assert.Equal(7, built.Decoded);
-        Assert.StartsWith(CacheFolder(folder), built.Path);
+        Assert.StartsWith(temp.File("cache"), built.Path);
         var written = File.GetLastWriteTimeUtc(built.Path);
         var inode = new FileInfo(built.Path).Length;
 
-        var (second, reused) = ImageCacheStore.OpenFolder(folder, 3, 8, 8, CacheLocation.For(folder));
+        var (second, reused) = ImageCacheStore.OpenFolder(folder, 3, 8, 8, CacheFolder(temp, folder));
         using (second)
         {
             Assert.False(reused.Built);
@@ -44,8 +52,9 @@ public class ImageCacheStoreTests
             Assert.Equal(written, File.GetLastWriteTimeUtc(reused.Path));
             Assert.Equal(7, second.Count);
         }
-        // Only the cache and nothing else was written into the data folder.
-        Assert.Equal([built.Path], Directory.GetFiles(CacheFolder(folder)));
+        // The cache and its origin file in the cache folder, and nothing written into the data folder.
+        Assert.Equal([CacheLocation.OriginFile, Path.GetFileName(built.Path)], Directory.GetFiles(Path.GetDirectoryName(built.Path)!).Select(Path.GetFileName).Order());
+        Assert.Equal(before, Manifest(folder));
         Assert.Equal(inode, new FileInfo(built.Path).Length);
     }
 
@@ -55,7 +64,7 @@ public class ImageCacheStoreTests
         using var temp = new TempFolder();
         var folder = MakeFolder(temp);
         var expected = ImageFolderReader.Read(folder, 3, 8, 8);
-        var (cache, _) = ImageCacheStore.OpenFolder(folder, 3, 8, 8, CacheLocation.For(folder));
+        var (cache, _) = ImageCacheStore.OpenFolder(folder, 3, 8, 8, CacheFolder(temp, folder));
         using (cache)
         {
             Assert.Equal(expected.Names, cache.Names);
@@ -72,7 +81,7 @@ public class ImageCacheStoreTests
         using var temp = new TempFolder();
         var folder = MakeFolder(temp, count: 3);
         var expected = ImageFolderReader.Read(folder, 1, 8, 8);
-        var (cache, _) = ImageCacheStore.OpenFolder(folder, 1, 8, 8, CacheLocation.For(folder));
+        var (cache, _) = ImageCacheStore.OpenFolder(folder, 1, 8, 8, CacheFolder(temp, folder));
         using (cache)
         {
             var pixels = new float[3 * cache.PixelsPerImage];
@@ -86,7 +95,7 @@ public class ImageCacheStoreTests
     {
         using var temp = new TempFolder();
         var folder = MakeFolder(temp);
-        var cacheFolder = CacheLocation.For(folder);
+        var cacheFolder = CacheFolder(temp, folder);
         ImageCacheStore.OpenFolder(folder, 3, 8, 8, cacheFolder).Cache.Dispose();
 
         // Rewritten with other pixels: the next open decodes again and serves the new pixels.
@@ -131,7 +140,7 @@ public class ImageCacheStoreTests
     {
         using var temp = new TempFolder();
         var folder = MakeFolder(temp);
-        var (cache, built) = ImageCacheStore.OpenFolder(folder, 3, 8, 8, CacheLocation.For(folder));
+        var (cache, built) = ImageCacheStore.OpenFolder(folder, 3, 8, 8, CacheFolder(temp, folder));
         var pixels = cache.Image(4).ToArray();
         cache.Dispose();
         var bytes = File.ReadAllBytes(built.Path);
@@ -145,7 +154,7 @@ public class ImageCacheStoreTests
         File.WriteAllBytes(built.Path, bytes);
         Assert.Null(ImageCache.TryOpen(built.Path).Cache);
 
-        var (rebuilt, outcome) = ImageCacheStore.OpenFolder(folder, 3, 8, 8, CacheLocation.For(folder));
+        var (rebuilt, outcome) = ImageCacheStore.OpenFolder(folder, 3, 8, 8, CacheFolder(temp, folder));
         using (rebuilt)
         {
             Assert.True(outcome.Built);
@@ -156,30 +165,59 @@ public class ImageCacheStoreTests
     }
 
     [Fact]
-    public void A_data_folder_that_refuses_the_cache_folder_sends_it_to_the_fallback()
+    public void The_cache_folder_is_keyed_on_the_data_folders_real_path_so_a_link_to_it_shares_the_cache()
     {
         using var temp = new TempFolder();
         var folder = MakeFolder(temp);
-        // A file where the cache folder would go: creating the folder fails even for root.
-        File.WriteAllText(CacheFolder(folder), "in the way");
-        var fallbackRoot = temp.File("user-cache");
-        var location = CacheLocation.For(folder, fallbackRoot);
-        Assert.StartsWith(fallbackRoot, location);
-        var (cache, outcome) = ImageCacheStore.OpenFolder(folder, 3, 8, 8, location);
-        cache.Dispose();
-        Assert.StartsWith(fallbackRoot, outcome.Path);
-        Assert.Equal(location, CacheLocation.For(folder, fallbackRoot));   // the same folder next time
-        Assert.Equal("in the way", File.ReadAllText(CacheFolder(folder)));
+        var link = temp.File("link-to-images");
+        Directory.CreateSymbolicLink(link, folder);
+        var root = temp.File("cache");
+        var direct = CacheLocation.For(folder, root);
+        var viaLink = CacheLocation.For(link, root);
+        Assert.True(direct.Created);
+        Assert.False(viaLink.Created);
+        Assert.Equal(direct.Path, viaLink.Path);
+        Assert.Equal(folder, viaLink.DataFolder);
+        Assert.Equal(folder, CacheLocation.DataFolderOf(direct.Path));
+        Assert.StartsWith(Path.Combine(root, "images-"), direct.Path);
+        // Another folder of the same name elsewhere gets a cache of its own.
+        var twin = Directory.CreateDirectory(temp.File("elsewhere/images")).FullName;
+        Assert.NotEqual(direct.Path, CacheLocation.For(twin, root).Path);
+    }
+
+    [Fact]
+    public void A_cache_root_inside_the_data_folder_is_refused_and_nothing_is_written_there()
+    {
+        using var temp = new TempFolder();
+        var folder = MakeFolder(temp);
+        var before = Manifest(folder);
+        var e = Assert.Throws<IOException>(() => CacheLocation.For(folder, Path.Combine(folder, "cache")));
+        Assert.Contains("lies inside the data folder", e.Message);
+        Assert.Throws<IOException>(() => CacheLocation.For(folder, folder));
+        Assert.Equal(before, Manifest(folder));
+    }
+
+    [Theory]
+    [InlineData(null, null, null, "/home/u/.cache/vqvae")]
+    [InlineData(null, null, "/xdg", "/xdg/vqvae")]
+    [InlineData(null, null, "relative/xdg", "/home/u/.cache/vqvae")]   // the XDG specification ignores a relative path
+    [InlineData(null, "/shared/cache", "/xdg", "/shared/cache")]
+    [InlineData("/opt/cache", "/shared/cache", "/xdg", "/opt/cache")]
+    public void The_cache_root_is_the_option_else_VQVAE_CACHE_DIR_else_the_users_cache_folder(string? option, string? variable, string? xdg, string expected)
+    {
+        var environment = new Dictionary<string, string?> { ["VQVAE_CACHE_DIR"] = variable, ["XDG_CACHE_HOME"] = xdg, ["HOME"] = "/home/u" };
+        Assert.Equal(expected, CacheLocation.Root(option, name => environment.GetValueOrDefault(name)));
     }
 
     [Fact]
     public void Mnist_idx_files_are_cached_as_their_own_bytes()
     {
         using var temp = new TempFolder();
+        var mnist = Directory.CreateDirectory(temp.File("mnist")).FullName;
         foreach (var name in new[] { MnistDataset.TestImages, MnistDataset.TestLabels })
-            File.Copy(Path.Combine(TestData.MnistDir, name), temp.File(name));
-        var expected = IdxReader.ReadImages(temp.File(MnistDataset.TestImages));
-        var (cache, built) = ImageCacheStore.OpenIdx(temp.File(MnistDataset.TestImages), CacheLocation.For(temp.Path));
+            File.Copy(Path.Combine(TestData.MnistDir, name), Path.Combine(mnist, name));
+        var expected = IdxReader.ReadImages(Path.Combine(mnist, MnistDataset.TestImages));
+        var (cache, built) = ImageCacheStore.OpenIdx(Path.Combine(mnist, MnistDataset.TestImages), CacheFolder(temp, mnist));
         using (cache)
         {
             Assert.True(built.Built);
@@ -190,7 +228,7 @@ public class ImageCacheStoreTests
             Assert.Equal(expected.Pixels, pixels);
             Assert.Equal(expected.Names, cache.Names);
         }
-        var (again, reused) = ImageCacheStore.OpenIdx(temp.File(MnistDataset.TestImages), CacheLocation.For(temp.Path));
+        var (again, reused) = ImageCacheStore.OpenIdx(Path.Combine(mnist, MnistDataset.TestImages), CacheFolder(temp, mnist));
         again.Dispose();
         Assert.False(reused.Built);
     }
@@ -201,8 +239,8 @@ public class ImageCacheStoreTests
         using var temp = new TempFolder();
         var folder = MakeFolder(temp);
         File.WriteAllText(Path.Combine(folder, "a", "broken.png"), "not a png");
-        var error = Assert.Throws<InvalidDataException>(() => ImageCacheStore.OpenFolder(folder, 3, 8, 8, CacheLocation.For(folder)));
+        var error = Assert.Throws<InvalidDataException>(() => ImageCacheStore.OpenFolder(folder, 3, 8, 8, CacheFolder(temp, folder)));
         Assert.Contains("broken.png", error.Message);
-        Assert.Empty(Directory.GetFiles(CacheFolder(folder)));
+        Assert.Equal([CacheLocation.OriginFile], Directory.GetFiles(CacheFolder(temp, folder)).Select(Path.GetFileName));
     }
 }
