@@ -28,12 +28,6 @@ public class CacheCliTests
         "--hidden-size", "16", "--codebook-size", "8", "--device", "cpu", "--threads", "1", .. more,
     ];
 
-    /// <summary>Every entry below <paramref name="folder"/> with its bytes and time: a data folder's must never change.</summary>
-    static Dictionary<string, (string, DateTime)> Manifest(string folder) =>
-        Directory.GetFileSystemEntries(folder, "*", SearchOption.AllDirectories).ToDictionary(
-            p => Path.GetRelativePath(folder, p),
-            p => (File.Exists(p) ? Convert.ToHexString(File.ReadAllBytes(p)) : "folder", File.GetLastWriteTimeUtc(p)));
-
     static void AssertOk(ChildProcess.Result run) => Assert.True(run.ExitCode == 0, $"exit {run.ExitCode}: {run.Stderr}{run.Stdout}");
 
     [Fact]
@@ -41,7 +35,7 @@ public class CacheCliTests
     {
         using var dir = new TempFolder();
         var images = Images(dir);
-        var before = Manifest(images);
+        var before = FolderManifest.Of(images);
         var root = dir.File("cache");
 
         var first = ChildProcess.Run(Trainer, Train(images, dir.File("a"), "--cache-dir", root));
@@ -64,7 +58,7 @@ public class CacheCliTests
         Assert.Contains("reused (up to date)", floor.Stdout);
         Assert.Contains("k-means floor", floor.Stdout);
         Assert.Equal(written, File.GetLastWriteTimeUtc(cache));
-        Assert.Equal(before, Manifest(images));
+        Assert.Equal(before, FolderManifest.Of(images));
     }
 
     [Fact]
@@ -86,7 +80,7 @@ public class CacheCliTests
         // What an earlier version left: its cache inside the data folder, here a file it could never read.
         var legacy = Directory.CreateDirectory(Path.Combine(images, CacheLocation.LegacyFolderName)).FullName;
         File.WriteAllText(Path.Combine(legacy, "images-1x28x28.u8cache"), "an earlier version's cache");
-        var before = Manifest(images);
+        var before = FolderManifest.Of(images);
         using var readOnly = new ReadOnlyMount(images);
         var root = dir.File("cache");
 
@@ -100,7 +94,7 @@ public class CacheCliTests
         AssertOk(second);
         Assert.Contains("reused (up to date)", second.Stdout);
         Assert.DoesNotContain("note: ", second.Stdout);
-        Assert.Equal(before, Manifest(images));
+        Assert.Equal(before, FolderManifest.Of(images));
     }
 
     [Fact]
@@ -108,12 +102,12 @@ public class CacheCliTests
     {
         using var dir = new TempFolder();
         var images = Images(dir, count: 4);
-        var before = Manifest(images);
+        var before = FolderManifest.Of(images);
         var run = ChildProcess.Run(Trainer, Train(images, dir.File("run"), "--cache-dir", Path.Combine(images, "cache")));
         Assert.Equal(2, run.ExitCode);
         var line = Assert.Single(run.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Contains("lies inside the data folder", line);
-        Assert.Equal(before, Manifest(images));
+        Assert.Equal(before, FolderManifest.Of(images));
     }
 
     [Fact]

@@ -34,8 +34,9 @@ public static class CacheFolders
         return List(root).Where(e => only is null || e.DataFolder == only).Select(Remove).ToList();
     }
 
-    /// <summary>The cache folder's size now (after a build), for the one line a run prints.</summary>
-    public static long Size(string folder) => new DirectoryInfo(folder).GetFiles().Sum(f => f.Length);
+    /// <summary>The bytes of the finished caches in <paramref name="folder"/> (not other processes' builds in progress), for the one line a run prints.</summary>
+    public static long Size(string folder) =>
+        new DirectoryInfo(folder).GetFiles("*" + ImageCacheStore.Extension).Where(f => !f.Name.StartsWith('.')).Sum(f => f.Length);
 
     static ClearOutcome Remove(CacheEntry entry)
     {

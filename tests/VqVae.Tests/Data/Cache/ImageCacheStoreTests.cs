@@ -1,3 +1,4 @@
+using VqVae.TestSupport;
 using SkiaSharp;
 using VqVae.Data;
 using VqVae.Data.Cache;
@@ -23,18 +24,12 @@ public class ImageCacheStoreTests
     /// <summary>The folder's cache folder under a cache root of the test's own.</summary>
     static string CacheFolder(TempFolder temp, string folder) => CacheLocation.For(folder, temp.File("cache")).Path;
 
-    /// <summary>Every file below <paramref name="folder"/> with its bytes and time: a data folder's must never change.</summary>
-    static Dictionary<string, (byte[], DateTime)> Manifest(string folder) =>
-        Directory.GetFileSystemEntries(folder, "*", SearchOption.AllDirectories).ToDictionary(
-            p => Path.GetRelativePath(folder, p),
-            p => (File.Exists(p) ? File.ReadAllBytes(p) : [], File.GetLastWriteTimeUtc(p)));
-
     [Fact]
     public void The_second_open_reuses_the_cache_without_decoding_and_leaves_the_file_alone()
     {
         using var temp = new TempFolder();
         var folder = MakeFolder(temp);
-        var before = Manifest(folder);
+        var before = FolderManifest.Of(folder);
         var (first, built) = ImageCacheStore.OpenFolder(folder, 3, 8, 8, CacheFolder(temp, folder));
         first.Dispose();
         Assert.True(built.Built);
@@ -53,8 +48,8 @@ public class ImageCacheStoreTests
             Assert.Equal(7, second.Count);
         }
         // The cache and its origin file in the cache folder, and nothing written into the data folder.
-        Assert.Equal([CacheLocation.OriginFile, Path.GetFileName(built.Path)], Directory.GetFiles(Path.GetDirectoryName(built.Path)!).Select(Path.GetFileName).Order());
-        Assert.Equal(before, Manifest(folder));
+        Assert.Equal([Path.GetFileName(built.Path), CacheLocation.OriginFile], Directory.GetFiles(Path.GetDirectoryName(built.Path)!).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Equal(before, FolderManifest.Of(folder));
         Assert.Equal(inode, new FileInfo(built.Path).Length);
     }
 
@@ -190,11 +185,11 @@ public class ImageCacheStoreTests
     {
         using var temp = new TempFolder();
         var folder = MakeFolder(temp);
-        var before = Manifest(folder);
+        var before = FolderManifest.Of(folder);
         var e = Assert.Throws<IOException>(() => CacheLocation.For(folder, Path.Combine(folder, "cache")));
         Assert.Contains("lies inside the data folder", e.Message);
         Assert.Throws<IOException>(() => CacheLocation.For(folder, folder));
-        Assert.Equal(before, Manifest(folder));
+        Assert.Equal(before, FolderManifest.Of(folder));
     }
 
     [Theory]
