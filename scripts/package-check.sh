@@ -29,7 +29,8 @@ dotnet build VqVaeMl.sln -c Release -v quiet -nologo
 train=src/Trainer/bin/Release/net10.0/vqvae-train.dll
 exporter=src/Exporter/vqvae-export/bin/Release/net10.0/vqvae-export.dll
 dotnet "$train" fetch-data --data-dir data
-dotnet "$train" train --preset mnist --epochs 1 --max-steps-per-epoch 10 --out "$work/model" --threads 2 --device cpu
+# The image cache goes to the work folder, not the user's cache folder.
+dotnet "$train" train --preset mnist --epochs 1 --max-steps-per-epoch 10 --out "$work/model" --threads 2 --device cpu --cache-dir "$work/cache"
 dotnet "$exporter" --model "$work/model"
 mkdir -p "$work/images"
 digits=(data/mnist-validation-png/*.png)   # an array, not `ls | head`: head's early exit is a SIGPIPE under pipefail
