@@ -111,6 +111,25 @@ public class CacheCliTests
     }
 
     [Fact]
+    public void A_cache_root_that_cannot_be_written_is_one_line_naming_it()
+    {
+        using var dir = new TempFolder();
+        var images = Images(dir, count: 4);
+        // A file where the cache root would be: creating the folder fails, even for root.
+        var blocked = dir.File("blocked");
+        File.WriteAllText(blocked, "in the way");
+        var run = ChildProcess.Run(Trainer, Train(images, dir.File("run"), "--cache-dir", blocked));
+        Assert.Equal(2, run.ExitCode);
+        var line = Assert.Single(run.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith($"error: {blocked}/images-", line);
+        Assert.Contains("cannot write the image cache there", line);
+        Assert.EndsWith("choose another place with --cache-dir or VQVAE_CACHE_DIR", line);
+        Assert.False(Directory.Exists(dir.File("run")));
+        // The claim on --out taken before the cache was opened went with the process.
+        Assert.False(File.Exists(dir.File(".run.claim")));
+    }
+
+    [Fact]
     public void Cache_list_names_each_data_folder_and_clear_removes_only_what_the_tool_made()
     {
         using var dir = new TempFolder();
