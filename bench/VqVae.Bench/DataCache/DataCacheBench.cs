@@ -23,6 +23,8 @@ public static class DataCacheBench
     static readonly Regex Marker = new(@"\d+ train / \d+ validation images|^\s*\d+\s+(-?\d+\.\d{5}|NaN|-?∞)\s", RegexOptions.Compiled);
     static readonly Regex CacheLine = new(@"^image cache .*$", RegexOptions.Compiled | RegexOptions.Multiline);
 
+    const string ThisTrainer = "vqvae-train.dll";
+
     public static (List<DataPathRun> Folder, List<DataPathRun> Presets) Run(
         DataCacheSettings settings, string baselineTrainer, string workDir, Action<string> log)
     {
@@ -42,8 +44,8 @@ public static class DataCacheBench
                 "--max-steps-per-epoch", settings.FolderSteps.ToString(CultureInfo.InvariantCulture),
             ];
             folder.Add(Train("parent build, in memory", baselineTrainer, args, count, settings, workDir, log));
-            folder.Add(Train("this build, cache built", "vqvae-train.dll", args, count, settings, workDir, log));
-            folder.Add(Train("this build, cache reused", "vqvae-train.dll", args, count, settings, workDir, log));
+            folder.Add(Train("this build, cache built", ThisTrainer, args, count, settings, workDir, log));
+            folder.Add(Train("this build, cache reused", ThisTrainer, args, count, settings, workDir, log));
         }
 
         var mnist = DataFetcher.FetchMnist(settings.DataDir, log);
@@ -56,7 +58,7 @@ public static class DataCacheBench
             for (int pair = 0; pair < settings.Pairs; pair++)
             {
                 presets.Add(Train("parent build, in memory", baselineTrainer, args, 0, settings, workDir, log) with { Data = preset });
-                presets.Add(Train("this build, cache", "vqvae-train.dll", args, 0, settings, workDir, log) with { Data = preset });
+                presets.Add(Train("this build, cache", ThisTrainer, args, 0, settings, workDir, log) with { Data = preset });
             }
         }
         return (folder, presets);
@@ -68,6 +70,8 @@ public static class DataCacheBench
         var args = new List<string> { "train" };
         args.AddRange(dataArgs);
         args.AddRange(["--out", outDir, "--force", "--threads", settings.Threads.ToString(CultureInfo.InvariantCulture), "--device", "cpu"]);
+        // This build's caches stay in the work folder, not the user's cache folder (the parent build has no cache).
+        if (trainer == ThisTrainer) args.AddRange(["--cache-dir", Path.Combine(workDir, "cache")]);
         log($"{build}: vqvae-train {string.Join(' ', args)}");
         var run = MonitoredProcess.Run(trainer, args, workDir, Marker).EnsureSucceeded($"vqvae-train ({build})");
         int epochs = settings.FolderEpochs;
@@ -108,7 +112,7 @@ public static class DataCacheBench
             folderRows,
         [
             $"`vqvae-train train --preset pokemon --image-size {s.ImageSize} --channels 3 --patch-size 4 --hidden-size 32 --codebook-size 32 --batch-size 128 --epochs {s.FolderEpochs} --max-steps-per-epoch {s.FolderSteps} --threads {s.Threads}`: a small model, so the data path weighs in each step; validation (20 % of the folder) after each epoch.",
-            "parent build: the commit before the cache (every image decoded into one float32 array, split into copies, made a tensor); this build: cache built on the first run (decoded on every core into <data>/.vqvae-cache/), mapped as it is on the second.",
+            "parent build: the commit before the cache (every image decoded into one float32 array, split into copies, made a tensor); this build: cache built on the first run (decoded on every core into the cache folder), mapped as it is on the second.",
             "training starts after: seconds from process start to the trainer's start line (data loaded or cache opened, model built). Peak RSS: the largest VmRSS/VmHWM sampled every 50 ms, up to that line, over epochs 2 to the last, and over the whole run.",
             $"training images/s: the trainer's metrics.csv, median over epochs 2–{s.FolderEpochs} (min–max).",
         ]);
