@@ -225,6 +225,30 @@ public class FailureModeTests
     }
 
     [Fact]
+    public void Resuming_a_run_another_process_is_writing_is_refused_in_one_line_and_a_dead_ones_claim_is_taken_over()
+    {
+        using var dir = new TempFolder();
+        var run = dir.File("run");
+        Assert.Equal(0, ChildProcess.Run(Trainer, Tiny(TestData.MnistDir, run)).ExitCode);
+        var before = Snapshot(run);
+        var claim = dir.File(".run.claim");
+        using (var other = System.Diagnostics.Process.Start("sleep", "60")!)
+        {
+            // What a second terminal's `train --resume` of this run leaves while it trains.
+            File.WriteAllText(claim, new ProcessIdentity(ProcessIdentity.Current.Host, other.Id).Tag + "\n");
+            AssertOneLine(ChildProcess.Run(Trainer, Resume(run)), 2, $"{run} is being written by process {other.Id} on {ProcessIdentity.Current.Host}");
+            other.Kill();
+            other.WaitForExit();
+        }
+        foreach (var (file, bytes) in before) Assert.Equal(bytes, File.ReadAllBytes(Path.Combine(run, file)));
+
+        // That process is gone now: its claim is stale, and the resume goes ahead.
+        var resumed = ChildProcess.Run(Trainer, Resume(run));
+        Assert.True(resumed.ExitCode == 0, resumed.Stderr);
+        Assert.False(File.Exists(claim));
+    }
+
+    [Fact]
     public void Temporaries_of_a_killed_run_are_removed_by_the_next_one()
     {
         using var dir = new TempFolder();
