@@ -45,11 +45,19 @@ public static class CacheFolders
         var building = others.Where(name => name.Contains(".tmp-", StringComparison.Ordinal)).ToList();
         if (building.Count > 0) return new ClearOutcome(entry, false, $"a build is still writing to it ({building[0]})");
         if (others.Count > 0) return new ClearOutcome(entry, false, $"it holds files the tool did not write ({string.Join(", ", others)})");
-        foreach (var file in Directory.GetFiles(entry.Folder).Where(f => Path.GetFileName(f) != CacheLocation.OriginFile)) File.Delete(file);
-        // The origin file last: a clear cut short leaves a folder the next clear still recognises.
-        File.Delete(Path.Combine(entry.Folder, CacheLocation.OriginFile));
-        Directory.Delete(entry.Folder);
-        return new ClearOutcome(entry, true, null);
+        try
+        {
+            foreach (var file in Directory.GetFiles(entry.Folder).Where(f => Path.GetFileName(f) != CacheLocation.OriginFile)) File.Delete(file);
+            // The origin file last: a clear cut short leaves a folder the next clear still recognises.
+            File.Delete(Path.Combine(entry.Folder, CacheLocation.OriginFile));
+            Directory.Delete(entry.Folder);
+            return new ClearOutcome(entry, true, null);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A build that started meanwhile, or (Windows) a cache a running process has mapped.
+            return new ClearOutcome(entry, false, $"in use ({e.Message})");
+        }
     }
 
     /// <summary>A file the tool writes into a cache folder: a cache, the origin file, or a temporary whose build is gone.</summary>

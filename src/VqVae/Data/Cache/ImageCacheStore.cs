@@ -50,7 +50,17 @@ public static class ImageCacheStore
             reason = problem is null ? "the source changed since it was built" : $"the cache was damaged: {problem}";
         }
         StaleTemporaries.Remove(Path.GetDirectoryName(path)!);
-        int decoded = build();
+        int decoded;
+        try { decoded = build(); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException && !DiskFull.Is(e))
+        {
+            // Windows refuses to rename over a cache another process has mapped: that one, if current, serves.
+            var (other, _) = ImageCache.TryOpen(path);
+            if (other is not null && other.SourceHash.AsSpan().SequenceEqual(hash))
+                return (other, new CacheOutcome(path, Built: false, Decoded: 0, "built by another process meanwhile"));
+            other?.Dispose();
+            throw;
+        }
         var (cache, error) = ImageCache.TryOpen(path);
         if (cache is null) throw new IOException($"{path}: the cache just written does not read back: {error}");
         return (cache, new CacheOutcome(path, Built: true, decoded, reason));

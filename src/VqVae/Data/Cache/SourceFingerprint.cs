@@ -23,10 +23,11 @@ public static class SourceFingerprint
         return SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString()));
     }
 
+    /// <summary>Of the file's real path (symbolic links resolved), so every link to one file shares its cache.</summary>
     public static byte[] OfIdxFile(string path)
     {
         var info = new FileInfo(path);
         return SHA256.HashData(Encoding.UTF8.GetBytes(
-            string.Create(CultureInfo.InvariantCulture, $"idx {Path.GetFullPath(path)}\t{info.Length}\t{info.LastWriteTimeUtc.Ticks}\n")));
+            string.Create(CultureInfo.InvariantCulture, $"idx {RealPath.Of(path)}\t{info.Length}\t{info.LastWriteTimeUtc.Ticks}\n")));
     }
 }
