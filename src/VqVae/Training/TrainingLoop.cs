@@ -172,16 +172,9 @@ public sealed class TrainingLoop
         },
     };
 
-    /// <summary>Reads a saved weights or optimizer file; a missing, cut-off or garbled one is named in one line.</summary>
-    static void ReadSaved(string path, Action<string> read)
-    {
-        if (!File.Exists(path)) throw new InvalidDataException($"{path}: missing: the checkpoint is incomplete");
-        try { read(path); }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            throw new InvalidDataException($"{path}: truncated or corrupt ({e.Message.ReplaceLineEndings(" ")})");
-        }
-    }
+    /// <summary>Reads a saved weights or optimizer file of last/; a missing, cut-off or garbled one is named in one line.</summary>
+    static void ReadSaved(string path, Action<string> read) =>
+        DamagedFile.Read(path, read, "train again, or restore the file from a copy (best/ holds the best weights, without the optimizer)");
 
     /// <summary>Continues a run from its last/ checkpoint: weights, optimizer state, epoch count, best-so-far, history.</summary>
     public void RestoreFrom(string outDir)

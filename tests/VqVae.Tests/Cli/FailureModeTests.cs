@@ -160,7 +160,7 @@ public class FailureModeTests
         var before = Listing(run);
 
         var resumed = ChildProcess.Run(Trainer, Resume(run));
-        AssertOneLine(resumed, 2, path, "truncated or corrupt");
+        AssertOneLine(resumed, 2, path, "damaged (cut short or overwritten)");
         Assert.Equal(before, Listing(run));
     }
 
