@@ -37,6 +37,7 @@ public static class ClassifierCommand
             if (parse.GetValue(epochs) < 1) return TrainerCli.Fail("--epochs must be at least 1");
             try
             {
+                OptionLimits.Threads("--threads", parse.GetValue(threads));
                 if (parse.GetValue(threads) > 0) TorchSharp.torch.set_num_threads(parse.GetValue(threads));
                 var dir = parse.GetValue(data)!;
                 var (train, validation) = MnistDataset.Load(dir);
@@ -52,7 +53,7 @@ public static class ClassifierCommand
                 AnsiConsole.MarkupLineInterpolated($"→ [green]{outDir}[/]");
                 return 0;
             }
-            catch (Exception e) when (e is InvalidDataException or DirectoryNotFoundException or FileNotFoundException)
+            catch (Exception e) when (e is InvalidDataException or DirectoryNotFoundException or FileNotFoundException or OptionOutOfRangeException)
             {
                 return TrainerCli.Fail(e.Message);
             }
