@@ -12,7 +12,7 @@ public static class DamagedFile
     public static InvalidDataException Weights(string path, string configFile, Exception e, string remedy) =>
         new(e is EndOfStreamException || e.Message.Contains("end of the stream", StringComparison.Ordinal)
             ? $"{path}: damaged (cut short or overwritten), its weights cannot be read; {remedy}"
-            : $"{path}: its weights do not fit the model {configFile} describes; {remedy}");
+            : $"{path}: its weights do not match the model {configFile} describes; {remedy}");
 
     /// <summary>
     /// Reads a saved weights or optimizer file with <paramref name="read"/>; a missing, cut-off or garbled

@@ -267,6 +267,29 @@ public class FailureModeTests
     }
 
     [Fact]
+    public async Task A_signal_before_the_first_checkpoint_leaves_no_run_folder()
+    {
+        using var dir = new TempFolder();
+        var run = dir.File("run");
+        var args = Sized(TestData.MnistDir, run, 1, 16, 8).ToList();
+        args[args.IndexOf("--max-steps-per-epoch") + 1] = "100000";
+        using var process = ChildProcess.Start(Trainer, args);
+        var stderr = process.StandardError.ReadToEndAsync();
+        _ = process.StandardOutput.ReadToEndAsync();
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        while (!File.Exists(Path.Combine(run, OutputFolder.ManifestFile)))
+        {
+            Assert.True(DateTime.UtcNow < deadline && !process.HasExited, "training never started its folder");
+            Thread.Sleep(20);
+        }
+        BadFiles.Signal(process, "TERM");
+        Assert.True(process.WaitForExit(TimeSpan.FromSeconds(30)), "the process did not stop");
+        Assert.Equal(143, process.ExitCode);
+        Assert.Contains("stopped by SIGTERM", await stderr);
+        Assert.False(Directory.Exists(run));
+    }
+
+    [Fact]
     public void Temporaries_of_a_killed_run_are_removed_by_the_next_one()
     {
         using var dir = new TempFolder();
