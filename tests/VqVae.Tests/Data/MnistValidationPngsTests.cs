@@ -17,7 +17,7 @@ public class MnistValidationPngsTests
 
         var read = ImageFolderReader.Read(folder, 1, 28, 28);
         // PNG is lossless: every byte of every digit comes back. (The reader's float path weighs a grey
-XX
+        // pixel's three channels by 0.299, 0.587 and 0.114, whose float sum is not exactly 1, so the
         // comparison is of the bytes.)
         static byte Byte(float v) => (byte)MathF.Round(v * 255f);
         for (int i = 0; i < validation.Count; i++)
