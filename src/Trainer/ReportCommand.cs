@@ -23,8 +23,9 @@ public static class ReportCommand
             {
                 var folders = parse.GetValue(runs)!;
                 // Checked before the table is printed, so a refused chart leaves no half-done output.
-                if (parse.GetValue(chart) is { } target && Path.GetDirectoryName(Path.GetFullPath(target)) is { } folder && !Directory.Exists(folder))
-                    return TrainerCli.Fail($"--rate-distortion {target}: folder {folder} does not exist");
+                if (parse.GetValue(chart) is { } target)
+                    try { OutputFile.Check(target, "--rate-distortion", folders.Select(run => ("the run", run))); }
+                    catch (OutputRefusedException e) { return TrainerCli.Fail(e.Message); }
                 Console.WriteLine("| run | arch | quantizer | codebook | lr | best epoch | bits per image | val MSE | PSNR (dB) | active codes | perplexity | training minutes |");
                 Console.WriteLine("| --- | --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
                 var best = folders.Select(run => (Run: run, Info: Checkpoint.ReadInfo(Checkpoint.Resolve(run)))).ToList();

@@ -44,7 +44,7 @@ internal static class SampleCommand
         if (!(temperature > 0) || double.IsInfinity(temperature)) throw new UsageException($"--temperature must be a positive number, not {temperature}");
         if (threads is < 1) throw new UsageException($"--threads must be at least 1, not {threads}");
         using var sampler = PriorSampler.Open(modelDir, threads);
-        var output = OutputFolder.Check(outputDir, force, ScoreCli.Tool, [("--model", sampler.PriorPath)]);
+        var output = OutputFolder.Check(outputDir, force, ScoreCli.Tool, [("--model", sampler.Model.Folder)], runs: [("--model", modelDir)]);
         if (label is not null && !sampler.Config.IsConditional) throw new UsageException($"--label: {sampler.PriorPath} is not class-conditional");
         if (label is int l && (l < 0 || l >= sampler.Config.ClassCount))
             throw new UsageException($"--label {l}: the prior knows classes 0..{sampler.Config.ClassCount - 1}");
