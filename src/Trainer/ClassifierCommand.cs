@@ -38,9 +38,10 @@ public static class ClassifierCommand
             if (parse.GetValue(epochs) < 1) return TrainerCli.Fail("--epochs must be at least 1");
             try
             {
+                OptionLimits.Threads("--threads", parse.GetValue(threads));
+                if (parse.GetValue(threads) > 0) TorchSharp.torch.set_num_threads(parse.GetValue(threads));
                 var dir = parse.GetValue(data)!;
                 var outDir = OutputFolder.Check(parse.GetValue(output)!, parse.GetValue(force), TrainTool, [("--data", dir)]);
-                if (parse.GetValue(threads) > 0) TorchSharp.torch.set_num_threads(parse.GetValue(threads));
                 var (train, validation) = MnistDataset.Load(dir);
                 var (trainLabels, validationLabels) = MnistDataset.LoadLabels(dir);
                 using var model = new DigitClassifier();
@@ -54,7 +55,7 @@ public static class ClassifierCommand
                 AnsiConsole.MarkupLineInterpolated($"→ [green]{outDir}[/]");
                 return 0;
             }
-            catch (Exception e) when (e is InvalidDataException or DirectoryNotFoundException or FileNotFoundException or OutputRefusedException)
+            catch (Exception e) when (e is InvalidDataException or DirectoryNotFoundException or FileNotFoundException or OptionOutOfRangeException or OutputRefusedException)
             {
                 return TrainerCli.Fail(e.Message);
             }

@@ -67,6 +67,7 @@ public static class PriorCommand
             using (vqvae)
             {
                 options = options with { Prior = options.Prior with { CodebookSize = info.Model.CodebookSize, Height = info.Model.LatentHeight, Width = info.Model.LatentWidth } };
+                CheckLimits(options);
                 AnsiConsole.MarkupLineInterpolated($"[grey]encoding the run's images to {info.Model.LatentHeight}×{info.Model.LatentWidth} code maps ({info.Model.CodebookSize} codes)…[/]");
                 var (train, validation) = CodeMaps.Encode(vqvae, info, options.Prior.IsConditional);
                 using (train)
@@ -88,6 +89,20 @@ public static class PriorCommand
         {
             return TrainerCli.Fail(e.Message);
         }
+    }
+
+    /// <summary>Refuses a prior whose weights or training batch would not fit, before any code map is encoded.</summary>
+    static void CheckLimits(PriorTrainingOptions o)
+    {
+        OptionLimits.Threads("--threads", o.Threads);
+        var p = o.Prior;
+        // Each gated layer holds a vertical k×k and a horizontal 1×k convolution to 2·channels, and 1×1 links.
+        double weights = (double)p.Layers * p.Channels * p.Channels * 2 * (p.KernelSize * p.KernelSize + p.KernelSize + 2);
+        if (weights > TrainOptionChecks.MaxCodebookWeights)
+            throw new OptionOutOfRangeException(
+                $"--channels {p.Channels} × --layers {p.Layers}: a prior of {OptionLimits.Bytes(4 * weights)} is too large (at most {OptionLimits.Bytes(4.0 * TrainOptionChecks.MaxCodebookWeights)})");
+        double floatsPerMap = (double)p.CodeCount * (8.0 * p.Channels * p.Layers + 2.0 * p.CodebookSize);
+        OptionLimits.Memory("--batch-size", o.BatchSize, 4 * floatsPerMap, "a training step on a batch of that many code maps");
     }
 
     /// <summary>

@@ -128,7 +128,7 @@ public static class TrainCommand
         if (levels.Any(level => level < 2))
             throw new ArgumentException($"--levels {levelsText}: each level must be at least 2 (a level of 1 holds no information)");
         if (levels.CodeCount > ModelConfig.MaxFsqCodes)
-            throw new ArgumentException($"--levels {levelsText}: {levels.CodeCount} codes, more than the {ModelConfig.MaxFsqCodes} allowed");
+            throw new ArgumentException($"--levels {levelsText}: the levels multiply to more than the {ModelConfig.MaxFsqCodes} codes allowed");
         int? codebookSize = parse.GetValue(CodebookSize);
         if (codebookSize != null && codebookSize != levels.CodeCount)
             throw new ArgumentException($"--codebook-size {codebookSize}: fsq's codebook is its grid, {levels.CodeCount} codes for --levels {levelsText}; leave --codebook-size out");

@@ -13,6 +13,7 @@ public static class TrainOptionChecks
         Positive("--epochs", o.Epochs);
         Positive("--batch-size", o.BatchSize);
         if (o.Threads < 0) throw new ArgumentException($"--threads {o.Threads}: must be 0 (one per core) or more");
+        OptionLimits.Threads("--threads", o.Threads);
         if (o.MaxStepsPerEpoch < 0) throw new ArgumentException($"--max-steps-per-epoch {o.MaxStepsPerEpoch}: must be 0 (whole epochs) or more");
         if (!double.IsFinite(o.LearningRate) || o.LearningRate <= 0)
             throw new ArgumentException($"--lr {o.LearningRate}: the learning rate must be a finite number greater than 0");
@@ -25,6 +26,21 @@ public static class TrainOptionChecks
         if (weights > MaxCodebookWeights)
             throw new ArgumentException(
                 $"--codebook-size {o.Model.CodebookSize} × --hidden-size {o.Model.HiddenSize}{(o.Model.Depth > 1 ? $" × --depth {o.Model.Depth}: codebooks" : ": a codebook")} of {weights * 4 / (1024 * 1024)} MiB {(o.Model.Depth > 1 ? "are" : "is")} too large (at most {MaxCodebookWeights * 4 / (1024 * 1024)} MiB)");
+        OptionLimits.Memory("--batch-size", o.BatchSize, BytesPerTrainingImage(o.Model), "a training step on a batch of that many images");
+    }
+
+    /// <summary>
+    /// Memory one image of a batch takes in a training step, estimated generously from the tensors that
+    /// live through forward and backward: pixels, latents and the distance to every code at each position,
+    /// and for the conv model its hidden feature maps.
+    /// </summary>
+    public static double BytesPerTrainingImage(ModelConfig m)
+    {
+        double pixels = (double)m.Channels * m.Height * m.Width;
+        double positions = (double)m.LatentHeight * m.LatentWidth;
+        double floats = 8 * pixels + positions * (16.0 * m.HiddenSize + 4.0 * m.CodebookSize * m.CodesPerPosition);
+        if (m.Arch == Arch.Conv) floats += 8.0 * m.ConvChannels * m.Height * m.Width;
+        return 4 * floats;
     }
 
     static void Positive(string option, int value)

@@ -13,6 +13,7 @@ public static class TrainRun
         bool exists = Directory.Exists(outDir) && Directory.EnumerateFileSystemEntries(outDir).Any();
         if (resume && !exists)
             return TrainerCli.Fail($"{outDir}: nothing to resume (no such run)");
+        string? keptMetrics = null;
         try
         {
             if (!resume)
@@ -31,13 +32,14 @@ public static class TrainRun
             using var data = CachedTrainingData.Open(options);
             CacheReport.Print(data.Outcomes);
             var loop = new TrainingLoop(options, data.Train, data.Validation);
+            bool holdsModel = resume;
+            loop.EpochSaved += _ => holdsModel = true;
             if (resume) loop.RestoreFrom(outDir);
-            else if (exists) Directory.Delete(outDir, recursive: true);
-            Directory.CreateDirectory(outDir);
-            OutputFolder.Mark(outDir, TrainerCli.Tool);
+            else StartFolder(outDir, exists, loop);
 
             var view = new TrainingConsoleView();
-            view.Run(() => loop.Run(outDir, view));
+            try { view.Run(() => loop.Run(outDir, view)); }
+            finally { if (!holdsModel) keptMetrics = RemoveUnfinished(outDir); }
 
             AnsiConsole.MarkupLine("[grey]drawing pictures from the best checkpoint…[/]");
             var (best, info) = Checkpoint.Load(outDir, loop.Model.parameters().First().device);
@@ -49,7 +51,7 @@ public static class TrainRun
         }
         catch (TrainingDivergedException e)
         {
-            Console.Error.WriteLine($"error: {e.Message}");
+            Console.Error.WriteLine($"error: {e.Message}" + (keptMetrics is null ? "" : $"; {outDir} was removed, its metrics are in {keptMetrics}"));
             return TrainerCli.Diverged;
         }
         // A full disk is left to CliHost, which names the file being written.
@@ -61,6 +63,38 @@ public static class TrainRun
         {
             return TrainerCli.Fail(OutOfMemory.Describe(options));
         }
+    }
+
+    /// <summary>
+    /// A fresh run's folder holds no model until its first epoch is saved: until then a signal removes it
+    /// with the temporaries, and a failure (divergence, a full disk) removes it here, so no folder under
+    /// the final name looks like a run without being one.
+    /// </summary>
+    static void StartFolder(string outDir, bool replaceExisting, TrainingLoop loop)
+    {
+        if (replaceExisting) Directory.Delete(outDir, recursive: true);
+        Directory.CreateDirectory(outDir);
+        AtomicFile.TrackUnfinished(outDir);
+        loop.EpochSaved += _ => AtomicFile.Keep(outDir);
+        OutputFolder.Mark(outDir, TrainerCli.Tool);
+    }
+
+    /// <summary>Removes a fresh run's folder that holds no model; returns where its metrics.csv was kept, if it had one.</summary>
+    static string? RemoveUnfinished(string outDir)
+    {
+        string? kept = null;
+        var metrics = Path.Combine(outDir, TrainingLoop.MetricsFile);
+        if (File.Exists(metrics))
+        {
+            // The diagnosis of a diverged first epoch outlives the folder, in the temp folder the message names.
+            kept = Path.Combine(Path.GetTempPath(), $"vqvae-train-unfinished-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Environment.ProcessId}-metrics.csv");
+            try { File.Copy(metrics, kept, overwrite: true); }
+            catch (IOException) { kept = null; }
+        }
+        AtomicFile.Keep(outDir);
+        try { Directory.Delete(outDir, recursive: true); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+        return kept;
     }
 
     static TrainingOptions ResumedOptions(CheckpointInfo saved, TrainingOptions given, int? epochs)

@@ -51,6 +51,21 @@ public static class AtomicFile
     /// <summary>Where <see cref="WriteDirectory"/> sets the old folder aside while the new one moves in.</summary>
     public static string SetAsideName(string path) => path + ".old";
 
+    /// <summary>
+    /// Counts a folder written in place (a training run before its first checkpoint) as unfinished: a
+    /// signal removes it with the temporaries, until <see cref="Keep"/> says it holds something to keep.
+    /// </summary>
+    public static void TrackUnfinished(string folder)
+    {
+        lock (temporaries) temporaries.Add(Path.GetFullPath(folder));
+    }
+
+    /// <summary>Ends <see cref="TrackUnfinished"/>: the folder now stays whatever happens.</summary>
+    public static void Keep(string folder)
+    {
+        lock (temporaries) temporaries.Remove(Path.GetFullPath(folder));
+    }
+
     /// <summary>The temporary most recently started and not yet finished, if any (for messages).</summary>
     public static string? NewestTemporary { get { lock (temporaries) return temporaries.LastOrDefault(); } }
 

@@ -91,11 +91,12 @@ public sealed class FailureModeTests(TrainedModels models) : IDisposable
     }
 
     [Fact]
-    public void A_file_name_with_a_line_break_is_written_quoted_and_decoded_back()
+    public void File_names_with_a_line_break_or_a_carriage_return_are_written_quoted_and_decoded_back()
     {
         var images = CopyImages("images");
-        var first = Directory.GetFiles(images, "*.png", SearchOption.AllDirectories).Order(StringComparer.Ordinal).First();
-        File.Move(first, Path.Combine(images, "two\nlines, \"quoted\".png"));
+        var files = Directory.GetFiles(images, "*.png", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToArray();
+        File.Move(files[0], Path.Combine(images, "two\nlines, \"quoted\".png"));
+        File.Move(files[1], Path.Combine(images, "carriage\rreturn.png"));
         var scored = Path.Combine(temp, "scored");
         var score = Cli.Run("score", "--model", models.Rgb.OnnxFolder, "--images", images, "--out", scored);
         Assert.True(score.ExitCode == 0, score.Err);
@@ -104,12 +105,15 @@ public sealed class FailureModeTests(TrainedModels models) : IDisposable
         Assert.True(decode.ExitCode == 0, decode.Err);
         Assert.Equal(Listing(Path.Combine(scored, "reconstructions")), Listing(Path.Combine(decoded, "reconstructions")));
         Assert.Contains(Listing(Path.Combine(decoded, "reconstructions")), n => n.Contains('\n'));
+        Assert.Contains(Listing(Path.Combine(decoded, "reconstructions")), n => n.Contains('\r'));
     }
 
     [Theory]
     [InlineData("--batch-size", "abc", "--batch-size: cannot parse 'abc' as an integer")]
     [InlineData("--threads", "1.5", "--threads: cannot parse '1.5' as an integer")]
     [InlineData("--batch-size", "0", "--batch-size 0: must be at least 1")]
+    [InlineData("--batch-size", "2147483647", "--batch-size 2147483647: a batch of that many images would")]
+    [InlineData("--threads", "2147483647", "--threads 2147483647: at most 1024 threads")]
     public void Option_values_that_do_not_parse_or_are_out_of_range_are_one_line(string option, string value, string message)
     {
         var output = Path.Combine(temp, "out");

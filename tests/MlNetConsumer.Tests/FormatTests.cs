@@ -6,9 +6,9 @@ namespace VqVae.MlNetConsumer.Tests;
 public sealed class FormatTests
 {
     [Fact]
-    public void Codes_csv_round_trips_paths_with_commas_quotes_and_line_breaks()
+    public void Codes_csv_round_trips_paths_with_commas_quotes_line_breaks_and_carriage_returns()
     {
-        string[] paths = ["plain.png", "a,b.png", "say \"hi\".png", "two\nlines.png"];
+        string[] paths = ["plain.png", "a,b.png", "say \"hi\".png", "two\nlines.png", "carriage\rreturn.png", "ends in crlf\r\n", "trailing\r"];
         var writer = new StringWriter();
         CodesCsv.WriteHeader(writer, 4);
         for (int i = 0; i < paths.Length; i++) CodesCsv.WriteRow(writer, paths[i], 2, 2, [i, 1, 2, 3]);
@@ -18,6 +18,10 @@ public sealed class FormatTests
         Assert.Equal(paths, rows.Select(r => r.Row!.Path));
         Assert.Equal([3L, 1, 2, 3], rows[3].Row!.Codes);
         Assert.Equal(["path,h,w,c0,c1,c2,c3"], writer.ToString().Split('\n').Take(1));
+
+        // The same file with Windows line endings between rows reads the same.
+        var crlf = CodesCsv.Read(new StringReader("path,h,w,c0\r\na.png,1,1,5\r\n\"b\rc.png\",1,1,6\r\n"), "codes.csv").ToList();
+        Assert.Equal(["a.png", "b\rc.png"], crlf.Select(r => r.Row!.Path));
     }
 
     [Fact]

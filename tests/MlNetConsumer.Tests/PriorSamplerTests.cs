@@ -124,6 +124,18 @@ public sealed class PriorSamplerTests : IDisposable
         Assert.Contains("not class-conditional", label.Err);
         Assert.Single(label.Err.TrimEnd().Split('\n'));
 
+        // Counts and thread numbers beyond what the machine can hold are refused before any sampling.
+        foreach (var (option, value, message) in new[]
+        {
+            ("--count", "1000000000", "--count 1000000000: drawing that many samples at once would"),
+            ("--threads", "2147483647", "--threads 2147483647: at most 1024 threads"),
+        })
+        {
+            var huge = Cli.Run("sample", "--model", run, option, value, "--out", Path.Combine(scratch, "x"));
+            Assert.Equal(ScoreCli.Refused, huge.ExitCode);
+            Assert.StartsWith($"error: {message}", Assert.Single(huge.Err.TrimEnd().Split('\n')));
+        }
+
         File.Delete(Path.Combine(run, OnnxContract.OutputFolder, OnnxContract.PriorFile));
         var missing = Cli.Run("sample", "--model", run, "--out", Path.Combine(scratch, "y"));
         Assert.Equal(ScoreCli.Refused, missing.ExitCode);

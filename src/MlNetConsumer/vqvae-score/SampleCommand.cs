@@ -43,7 +43,9 @@ internal static class SampleCommand
         if (count < 1) throw new UsageException($"--count must be at least 1, not {count}");
         if (!(temperature > 0) || double.IsInfinity(temperature)) throw new UsageException($"--temperature must be a positive number, not {temperature}");
         if (threads is < 1) throw new UsageException($"--threads must be at least 1, not {threads}");
+        OptionLimits.Threads("--threads", threads);
         using var sampler = PriorSampler.Open(modelDir, threads);
+        OptionLimits.Memory("--count", count, sampler.BytesPerSample, "drawing that many samples at once", sampler.ElementsPerSample);
         var output = OutputFolder.Check(outputDir, force, ScoreCli.Tool, [("--model", sampler.Model.Folder)], runs: [("--model", modelDir)]);
         if (label is not null && !sampler.Config.IsConditional) throw new UsageException($"--label: {sampler.PriorPath} is not class-conditional");
         if (label is int l && (l < 0 || l >= sampler.Config.ClassCount))

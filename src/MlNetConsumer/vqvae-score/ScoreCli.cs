@@ -55,7 +55,8 @@ public static class ScoreCli
     {
         try { return run(); }
         catch (Exception e) when (e is InvalidDataException or ExecutionProviderException or FormatException
-                                      or DirectoryNotFoundException or FileNotFoundException or UsageException or OutputRefusedException)
+                                      or DirectoryNotFoundException or FileNotFoundException or UsageException or OutputRefusedException
+                                      or OptionOutOfRangeException)
         {
             stderr.WriteLine($"error: {e.Message}");
             return Refused;

@@ -41,8 +41,10 @@ internal static class ScoreCommand
         // Every refusal comes before any scoring and before anything is written.
         if (batchSize < 1) throw new UsageException($"--batch-size {batchSize}: must be at least 1");
         if (threads < 1) throw new UsageException($"--threads {threads}: must be at least 1");
+        OptionLimits.Threads("--threads", threads);
         var shard = shardText is null ? Shard.All : Shard.Parse(shardText);
         var model = VqVaeModelFolder.Open(modelDir);
+        OptionLimits.Memory("--batch-size", batchSize, BatchedImageScorer.BytesPerImage(model), "a batch of that many images", model.PixelCount);
         var imagesRoot = Path.GetFullPath(imagesDir);
         if (!Directory.Exists(imagesRoot)) throw new DirectoryNotFoundException($"{imagesRoot}: images folder not found");
         var output = Path.GetFullPath(outputDir);

@@ -19,8 +19,12 @@ public sealed class FsqLevels : IReadOnlyList<int>, IEquatable<FsqLevels>
     public int this[int index] => values[index];
     public int Count => values.Length;
 
-    /// <summary>How many codes the grid holds: the product of the levels (a long, so an oversized grid can be refused rather than wrap).</summary>
-    public long CodeCount => values.Aggregate(1L, (product, level) => product * level);
+    /// <summary>
+    /// How many codes the grid holds: the product of the levels, held at <see cref="long.MaxValue"/> when it
+    /// would overflow (65536 × 4 wraps a long to 0), so an oversized grid is refused rather than taken as empty.
+    /// </summary>
+    public long CodeCount => values.Aggregate(1L, (product, level) =>
+        level <= 0 ? 0 : product > long.MaxValue / level ? long.MaxValue : product * level);
 
     /// <summary>Parses "8,5,5,5"; the message names the first entry that is not a whole number.</summary>
     public static FsqLevels Parse(string text)

@@ -34,6 +34,9 @@ public sealed class TrainingLoop
     public TorchSharp.Modules.Adam Optimizer { get; }
     public List<EpochMetrics> History { get; } = new();
     public int CompletedEpochs { get; private set; }
+
+    /// <summary>Raised with the epoch once its checkpoints and metrics.csv are on disk.</summary>
+    public event Action<int>? EpochSaved;
     public double BestMse { get; private set; } = double.PositiveInfinity;
 
     /// <summary>A loop over images already in tensors [N, C, H, W] (copied; small data and tests).</summary>
@@ -104,6 +107,7 @@ public sealed class TrainingLoop
             Checkpoint.Save(Path.Combine(outDir, Checkpoint.LastFolder), Model, Info(metrics), Optimizer,
                 dir => File.WriteAllText(Path.Combine(dir, StateFile), TrainerState.From(this).ToJson()));
             MetricsCsv.Write(Path.Combine(outDir, MetricsFile), History);
+            EpochSaved?.Invoke(epoch);
             // Without this the process's RSS climbed by 650 MB over the first epochs (freed
             // activations kept by the C heap) and each epoch's peak with it; see NativeHeap.
             NativeHeap.Trim();

@@ -93,6 +93,8 @@ public class FailureModeTests
     [InlineData("--beta", "-1", "beta must be a finite number")]
     [InlineData("--codebook-size", "0", "codebook size must be positive")]
     [InlineData("--codebook-size", "2000000000", "--codebook-size 2000000000")]
+    [InlineData("--batch-size", "2147483647", "--batch-size 2147483647: a training step on a batch of that many images would need")]
+    [InlineData("--threads", "2147483647", "--threads 2147483647: at most 1024 threads")]
     public void Option_values_out_of_range_are_one_line_naming_the_option(string option, string value, string message)
     {
         using var dir = new TempFolder();
@@ -101,6 +103,18 @@ public class FailureModeTests
         int at = args.IndexOf(option);
         if (at >= 0) args[at + 1] = value; else args.AddRange([option, value]);
         AssertOneLine(ChildProcess.Run(Trainer, args.ToArray()), 2, message);
+        Assert.False(Directory.Exists(outDir));
+    }
+
+    [Fact]
+    public void Fsq_levels_whose_product_overflows_are_refused_as_too_many_codes()
+    {
+        using var dir = new TempFolder();
+        var outDir = dir.File("out");
+        var args = Tiny(TestData.MnistDir, outDir).ToList();
+        args.RemoveRange(args.IndexOf("--codebook-size"), 2);
+        args.AddRange(["--quantizer", "fsq", "--levels", "65536,65536,65536,65536"]);
+        AssertOneLine(ChildProcess.Run(Trainer, args.ToArray()), 2, "--levels 65536,65536,65536,65536: the levels multiply to more than the 1048576 codes allowed");
         Assert.False(Directory.Exists(outDir));
     }
 
@@ -156,11 +170,13 @@ public class FailureModeTests
         using var dir = new TempFolder();
         var run = dir.File("run");
         var result = ChildProcess.Run(Trainer, Tiny(TestData.MnistDir, run, "--lr", "1e6"));
-        AssertOneLine(result, 3, "diverged in epoch 1", "train loss", "learning rate (--lr 1000000) is likely too high");
-        Assert.False(Directory.Exists(Path.Combine(run, Checkpoint.BestFolder)));
-        Assert.False(Directory.Exists(Path.Combine(run, Checkpoint.LastFolder)));
-        // The diverged epoch is in metrics.csv as it was measured.
-        Assert.Equal("1", File.ReadAllLines(Path.Combine(run, TrainingLoop.MetricsFile))[1].Split(',')[0]);
+        AssertOneLine(result, 3, "diverged in epoch 1", "train loss", "learning rate (--lr 1000000) is likely too high", $"{run} was removed");
+        // No folder under the run's name that looks like a run but holds no model.
+        Assert.False(Directory.Exists(run));
+        // The diverged epoch's metrics, as measured, where the message says they are.
+        var kept = result.Stderr.Trim()[(result.Stderr.Trim().LastIndexOf(" in ", StringComparison.Ordinal) + 4)..];
+        Assert.Equal("1", File.ReadAllLines(kept)[1].Split(',')[0]);
+        File.Delete(kept);
     }
 
     [Fact]
@@ -195,6 +211,8 @@ public class FailureModeTests
         var result = ChildProcess.Run(Trainer, args);
         AssertOneLine(result, 2, "no space left on device while writing", run);
         Assert.DoesNotContain(".tmp-", result.Stderr);
+        // Stopped before its first checkpoint was whole: no run folder without a model is left.
+        Assert.False(Directory.Exists(run), string.Join(", ", Directory.Exists(run) ? Directory.GetFileSystemEntries(run) : []));
         Assert.Empty(BadFiles.Temporaries(run));
         Assert.Empty(BadFiles.Temporaries(disk.Path));
     }

@@ -62,6 +62,15 @@ public sealed class PriorSampler : IDisposable
         catch { priorSession.Dispose(); throw; }
     }
 
+    /// <summary>
+    /// Memory one sample takes while the maps are drawn (all of them run through prior.onnx at once):
+    /// its codes, the prior's logits for every code at every position, and its decoded image.
+    /// </summary>
+    public double BytesPerSample => Config.CodeCount * (8.0 + 4.0 * Config.CodebookSize) + 4.0 * 2 * Model.PixelCount;
+
+    /// <summary>The length one sample adds to the largest array the sampler holds (the logits).</summary>
+    public long ElementsPerSample => (long)Config.CodeCount * Config.CodebookSize;
+
     /// <summary>Draws <paramref name="count"/> code maps and decodes them.</summary>
     /// <param name="label">the class of every map; null for an unconditional prior, or for a conditional one to cycle through the classes.</param>
     public SampleBatch Sample(int count, int? label = null, double temperature = 1.0, int seed = 0)

@@ -47,6 +47,17 @@ public sealed class BatchedImageScorer : IImageScorer
         graphs.WarmUp(batchSize, model.PixelCount, model.CodeCount);
     }
 
+    /// <summary>
+    /// Memory one image of a batch takes, estimated from the graphs' tensors: pixels in and out, the
+    /// encoder's latents, the quantizer's distances to every code, and the codes.
+    /// </summary>
+    public static double BytesPerImage(VqVaeModelFolder model)
+    {
+        var c = model.Config;
+        double positions = (double)c.LatentHeight * c.LatentWidth;
+        return 4.0 * 3 * model.PixelCount + positions * (4.0 * 2 * c.HiddenSize + 4.0 * c.CodebookSize * c.CodesPerPosition) + 8.0 * model.CodeCount;
+    }
+
     public ImageBatch Score(IReadOnlyList<string> paths)
     {
         batch.Reset(paths.Count);

@@ -1,4 +1,6 @@
 using System.Globalization;
+using CsvHelper;
+using CsvHelper.Configuration;
 using System.Text;
 
 namespace VqVae.MlNetConsumer.Scoring;
@@ -51,52 +53,25 @@ public static class CodesCsv
     /// <summary>Rows in file order; a malformed row comes back as an error and reading goes on.</summary>
     public static IEnumerable<(CodesRow? Row, CodesRowError? Error)> Read(TextReader reader, string fileName)
     {
-        int line = 1;
-        var header = reader.ReadLine();
-        if (header is null || !header.StartsWith("path,h,w", StringComparison.Ordinal))
+        // RFC 4180 as CsvHelper reads it: a quoted path keeps every character, line breaks and carriage returns included.
+        var settings = new CsvConfiguration(CultureInfo.InvariantCulture) { HasHeaderRecord = false, BadDataFound = null, IgnoreBlankLines = true };
+        using var parser = new CsvParser(reader, settings, leaveOpen: true);
+        if (!parser.Read() || parser.Record is not { Length: >= 3 } header || header[0] != "path" || header[1] != "h" || header[2] != "w")
             throw new InvalidDataException($"{fileName}: not a codes.csv (the first line must start with path,h,w)");
-        string? text;
-        while ((text = reader.ReadLine()) is not null)
+        int line = parser.RawRow;
+        while (parser.Read())
         {
-            int first = ++line;
-            if (text.Length == 0) continue;
-            // A quoted path may hold line breaks: keep reading until its closing quote.
-            while (text.StartsWith('"') && !QuotedFieldCloses(text) && reader.ReadLine() is { } more) { text += "\n" + more; line++; }
-            yield return Parse(text, first, fileName);
+            int first = line + 1;
+            line = parser.RawRow;
+            if (parser.Record is { } fields) yield return Parse(fields, first, fileName);
         }
     }
 
-    static (CodesRow?, CodesRowError?) Parse(string text, int line, string fileName)
+    static (CodesRow?, CodesRowError?) Parse(string[] record, int line, string fileName)
     {
-        string path;
-        string rest;
-        if (text.StartsWith('"'))
-        {
-            var sb = new StringBuilder();
-            int i = 1;
-            while (true)
-            {
-                if (i >= text.Length) return (null, new CodesRowError(line, "", $"{fileName} line {line}: unterminated quoted path"));
-                if (text[i] == '"')
-                {
-                    if (i + 1 < text.Length && text[i + 1] == '"') { sb.Append('"'); i += 2; continue; }
-                    i++;
-                    break;
-                }
-                sb.Append(text[i++]);
-            }
-            path = sb.ToString();
-            rest = i < text.Length && text[i] == ',' ? text[(i + 1)..] : "";
-        }
-        else
-        {
-            int comma = text.IndexOf(',');
-            path = comma < 0 ? text : text[..comma];
-            rest = comma < 0 ? "" : text[(comma + 1)..];
-        }
-
+        string path = record[0];
         CodesRowError Error(string reason) => new(line, path, $"{fileName} line {line}: {reason}");
-        var fields = rest.Split(',');
+        var fields = record.AsSpan(1);
         if (fields.Length < 2 || !int.TryParse(fields[0], NumberStyles.None, CultureInfo.InvariantCulture, out var h)
             || !int.TryParse(fields[1], NumberStyles.None, CultureInfo.InvariantCulture, out var w) || h < 1 || w < 1)
             return (null, Error("h and w must be positive integers"));
@@ -108,17 +83,6 @@ public static class CodesCsv
             if (!long.TryParse(fields[k + 2], NumberStyles.None, CultureInfo.InvariantCulture, out codes[k]))
                 return (null, Error($"code {k} '{fields[k + 2]}' is not a non-negative integer"));
         return (new CodesRow(path, h, w, codes) { Line = line }, null);
-    }
-
-    static bool QuotedFieldCloses(string text)
-    {
-        for (int i = 1; i < text.Length; i++)
-        {
-            if (text[i] != '"') continue;
-            if (i + 1 < text.Length && text[i + 1] == '"') { i++; continue; }
-            return true;
-        }
-        return false;
     }
 
     internal static string Quote(string field) =>
