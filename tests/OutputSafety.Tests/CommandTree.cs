@@ -23,7 +23,10 @@ internal static class CommandTree
         foreach (var sub in command.Subcommands) Walk($"{name} {sub.Name}", sub, commands);
     }
 
-    /// <summary>Options whose name says they name something written: --out…, --output…, a --…-dir.</summary>
+    /// <summary>
+    /// Options whose name says they name something written: --out…, --output…, a --…-dir. Not --cache-dir: the
+    /// folder where the tool keeps its own caches of a data folder, which holds no output a user asked for.
+    /// </summary>
     public static IEnumerable<string> OutputLikeOptions(Command command) =>
-        command.Options.Select(o => o.Name).Where(n => n.StartsWith("--out") || n.EndsWith("-dir"));
+        command.Options.Select(o => o.Name).Where(n => n.StartsWith("--out") || n.EndsWith("-dir") && n != "--cache-dir");
 }
