@@ -26,10 +26,12 @@ public static class ReportCommand
                 if (parse.GetValue(chart) is { } target)
                     try { OutputFile.Check(target, "--rate-distortion", folders.Select(run => ("the run", run))); }
                     catch (OutputRefusedException e) { return TrainerCli.Fail(e.Message); }
+                // Every run is read before anything is printed: a refused one leaves no half table.
+                var best = folders.Select(run => (Run: run, Info: Checkpoint.ReadInfo(RunFolder(run)))).ToList();
+                var rows = best.Select(b => Row(b.Run, b.Info)).ToList();
                 Console.WriteLine("| run | arch | quantizer | codebook | lr | best epoch | bits per image | val MSE | PSNR (dB) | active codes | perplexity | training minutes |");
                 Console.WriteLine("| --- | --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
-                var best = folders.Select(run => (Run: run, Info: Checkpoint.ReadInfo(Checkpoint.Resolve(run)))).ToList();
-                foreach (var (run, info) in best) Console.WriteLine(Row(run, info));
+                foreach (var row in rows) Console.WriteLine(row);
                 if (parse.GetValue(chart) is { } png)
                 {
                     RateDistortionPlot.Save(png, best.Select(b => Point(b.Run, b.Info)).ToList(), "Rate and distortion of the runs (validation set)");
@@ -42,14 +44,26 @@ public static class ReportCommand
         return command;
     }
 
+    /// <summary>The run's best checkpoint folder; a checkpoint folder given in place of its run is named as such.</summary>
+    static string RunFolder(string run)
+    {
+        var full = Path.GetFullPath(run);
+        if (File.Exists(Path.Combine(full, Checkpoint.ConfigFile)) && !File.Exists(Path.Combine(full, TrainingLoop.MetricsFile)))
+            throw new InvalidDataException(
+                $"{run}: a checkpoint folder, not a training run; report reads a run's metrics.csv, so give the run folder ({Path.GetDirectoryName(full)})");
+        var checkpoint = Checkpoint.Resolve(run);
+        if (!File.Exists(Path.Combine(full, TrainingLoop.MetricsFile)))
+            throw new InvalidDataException($"{run}: no {TrainingLoop.MetricsFile}: not a finished training run");
+        return checkpoint;
+    }
+
     static EpochMetrics BestMetrics(string run, CheckpointInfo info) =>
         info.Metrics ?? throw new InvalidDataException($"{run}: the best checkpoint has no metrics");
 
     static string Row(string run, CheckpointInfo info)
     {
         var m = BestMetrics(run, info);
-        var history = File.ReadAllLines(Path.Combine(run, TrainingLoop.MetricsFile)).Skip(1)
-            .Select(line => double.Parse(line.Split(',')[9], CultureInfo.InvariantCulture));
+        var history = EpochSeconds(Path.Combine(run, TrainingLoop.MetricsFile));
         var c = info.Training?.Codebook ?? new CodebookTraining();
         var model = info.Model;
         var codebook = model.Quantizer == QuantizerKind.Fsq ? "implicit grid" : string.Join(" + ", new[]
@@ -61,6 +75,20 @@ public static class ReportCommand
         }.Where(s => s != null));
         return string.Create(CultureInfo.InvariantCulture,
             $"| {RunName(run)} | {KebabCase.Name(model.Arch)} | {Quantizer(model)} | {codebook} | {info.Training?.LearningRate:G3} | {info.Epoch} | {model.BitsPerImage:F0} | {m.ValidationMse:F4} | {m.ValidationPsnr:F2} | {PerLevel(m.ActiveCodes.ToString(CultureInfo.InvariantCulture), m.LevelActiveCodes?.Select(a => a.ToString(CultureInfo.InvariantCulture)))} | {PerLevel(m.Perplexity.ToString("F1", CultureInfo.InvariantCulture), m.LevelPerplexity?.Select(p => p.ToString("F1", CultureInfo.InvariantCulture)))} | {history.Sum() / 60:F1} |");
+    }
+
+    /// <summary>The seconds of every epoch in metrics.csv, found by the column's name.</summary>
+    static IEnumerable<double> EpochSeconds(string path)
+    {
+        var lines = File.ReadAllLines(path);
+        int column = lines.Length == 0 ? -1 : Array.IndexOf(lines[0].Split(','), "seconds");
+        if (column < 0) throw new InvalidDataException($"{path}: no 'seconds' column in its header");
+        return lines.Skip(1).Where(line => line.Length > 0).Select(line =>
+        {
+            var fields = line.Split(',');
+            return column < fields.Length && double.TryParse(fields[column], NumberStyles.Float, CultureInfo.InvariantCulture, out var s)
+                ? s : throw new InvalidDataException($"{path}: a row without a number in its 'seconds' column");
+        }).ToList();
     }
 
     static RateDistortionPoint Point(string run, CheckpointInfo info) =>

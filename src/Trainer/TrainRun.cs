@@ -32,14 +32,13 @@ public static class TrainRun
             using var data = CachedTrainingData.Open(options);
             CacheReport.Print(data.Outcomes);
             var loop = new TrainingLoop(options, data.Train, data.Validation);
-            bool holdsModel = resume;
-            loop.EpochSaved += _ => holdsModel = true;
             if (resume) loop.RestoreFrom(outDir);
-            else StartFolder(outDir, exists, loop);
+            else StartFolder(outDir, exists);
 
             var view = new TrainingConsoleView();
             try { view.Run(() => loop.Run(outDir, view)); }
-            finally { if (!holdsModel) keptMetrics = RemoveUnfinished(outDir); }
+            finally { if (!resume && !HoldsModel(outDir)) keptMetrics = RemoveUnfinished(outDir); }
+            AtomicFile.Keep(outDir);
 
             AnsiConsole.MarkupLine("[grey]drawing pictures from the best checkpoint…[/]");
             var (best, info) = Checkpoint.Load(outDir, loop.Model.parameters().First().device);
@@ -66,18 +65,19 @@ public static class TrainRun
     }
 
     /// <summary>
-    /// A fresh run's folder holds no model until its first epoch is saved: until then a signal removes it
-    /// with the temporaries, and a failure (divergence, a full disk) removes it here, so no folder under
-    /// the final name looks like a run without being one.
+    /// A fresh run's folder holds no model until its first best/ checkpoint is in place: until then a
+    /// signal removes it with the temporaries, and a failure (divergence, a full disk) removes it here,
+    /// so no folder under the final name looks like a run without being one.
     /// </summary>
-    static void StartFolder(string outDir, bool replaceExisting, TrainingLoop loop)
+    static void StartFolder(string outDir, bool replaceExisting)
     {
         if (replaceExisting) Directory.Delete(outDir, recursive: true);
         Directory.CreateDirectory(outDir);
-        AtomicFile.TrackUnfinished(outDir);
-        loop.EpochSaved += _ => AtomicFile.Keep(outDir);
+        AtomicFile.TrackUnfinished(outDir, Path.Combine(outDir, Checkpoint.BestFolder));
         OutputFolder.Mark(outDir, TrainerCli.Tool);
     }
+
+    static bool HoldsModel(string outDir) => Directory.Exists(Path.Combine(outDir, Checkpoint.BestFolder));
 
     /// <summary>Removes a fresh run's folder that holds no model; returns where its metrics.csv was kept, if it had one.</summary>
     static string? RemoveUnfinished(string outDir)

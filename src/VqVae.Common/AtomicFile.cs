@@ -51,19 +51,24 @@ public static class AtomicFile
     /// <summary>Where <see cref="WriteDirectory"/> sets the old folder aside while the new one moves in.</summary>
     public static string SetAsideName(string path) => path + ".old";
 
+    // Folders written in place that a signal removes unless what makes them worth keeping has appeared.
+    static readonly List<(string Folder, string KeepWhenExists)> unfinished = new();
+
     /// <summary>
-    /// Counts a folder written in place (a training run before its first checkpoint) as unfinished: a
-    /// signal removes it with the temporaries, until <see cref="Keep"/> says it holds something to keep.
+    /// Counts a folder written in place (a training run) as unfinished: a signal removes it with the
+    /// temporaries unless <paramref name="keepWhenExists"/> (its first checkpoint) is there by then.
+    /// Renames into place happen under <see cref="Gate"/>, which the signal handler holds, so the check
+    /// sees a checkpoint either wholly there or not at all.
     /// </summary>
-    public static void TrackUnfinished(string folder)
+    public static void TrackUnfinished(string folder, string keepWhenExists)
     {
-        lock (temporaries) temporaries.Add(Path.GetFullPath(folder));
+        lock (temporaries) unfinished.Add((Path.GetFullPath(folder), Path.GetFullPath(keepWhenExists)));
     }
 
-    /// <summary>Ends <see cref="TrackUnfinished"/>: the folder now stays whatever happens.</summary>
+    /// <summary>Ends <see cref="TrackUnfinished"/>: the folder is no longer removed by a signal.</summary>
     public static void Keep(string folder)
     {
-        lock (temporaries) temporaries.Remove(Path.GetFullPath(folder));
+        lock (temporaries) unfinished.RemoveAll(u => u.Folder == Path.GetFullPath(folder));
     }
 
     /// <summary>The temporary most recently started and not yet finished, if any (for messages).</summary>
@@ -80,7 +85,7 @@ public static class AtomicFile
         lock (temporaries)
         {
             stopping = true;
-            open = temporaries.ToArray();
+            open = temporaries.Concat(unfinished.Where(u => !Path.Exists(u.KeepWhenExists)).Select(u => u.Folder)).ToArray();
         }
         int removed = 0;
         foreach (var temp in open)

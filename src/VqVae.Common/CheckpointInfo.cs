@@ -25,7 +25,7 @@ public sealed record CheckpointInfo
             info.Model.Validate();
             return info;
         }
-        catch (JsonException e) { throw new InvalidDataException($"{path}: not a valid checkpoint configuration: {e.Message}"); }
+        catch (JsonException e) { throw DamagedFile.Json(path, "checkpoint configuration", e); }
         catch (InvalidDataException e) when (!e.Message.StartsWith(path)) { throw new InvalidDataException($"{path}: {e.Message}"); }
     }
 }

@@ -51,7 +51,7 @@ public sealed record PriorInfo
             info.Prior.Validate();
             return info;
         }
-        catch (JsonException e) { throw new InvalidDataException($"{path}: not a valid prior configuration: {e.Message}"); }
+        catch (JsonException e) { throw DamagedFile.Json(path, "prior configuration", e); }
         catch (InvalidDataException e) when (!e.Message.StartsWith(path)) { throw new InvalidDataException($"{path}: {e.Message}"); }
     }
 }

@@ -1,5 +1,6 @@
 using VqVae.Checkpoints;
 using VqVae.Exporter.Cli;
+using VqVae.Prior;
 using VqVae.TestSupport;
 
 namespace VqVae.Exporter.Tests;
@@ -40,6 +41,28 @@ public sealed class FailureModeTests(TrainedModels models) : IDisposable
         var line = Assert.Single(error.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Contains($"{Path.Combine(run, outInside).TrimEnd('/')} is --model itself", line);
         Assert.Equal(before, Listing(run));
+    }
+
+    [Theory]
+    [InlineData(Checkpoint.WeightsFile, "damaged (cut short or overwritten), its weights cannot be read; train the prior again")]
+    [InlineData(PriorCheckpoint.ConfigFile, "damaged, not a whole prior configuration (it ends early or is not JSON")]
+    public void A_damaged_prior_is_named_with_what_is_wrong_and_what_to_do(string file, string message)
+    {
+        var run = CopyTraining("patch-gray");
+        var m = Checkpoint.ReadInfo(Path.Combine(run, Checkpoint.BestFolder)).Model;
+        var config = new PriorConfig { CodebookSize = m.CodebookSize, Height = m.LatentHeight, Width = m.LatentWidth, Channels = 8, Layers = 2 };
+        var best = Path.Combine(run, PriorCheckpoint.DefaultFolder, Checkpoint.BestFolder);
+        using (var prior = new GatedPixelCnn(config)) PriorCheckpoint.Save(best, prior, new PriorInfo { Prior = config });
+        var path = Path.Combine(best, file);
+        var bytes = File.ReadAllBytes(path);
+        File.WriteAllBytes(path, bytes[..(bytes.Length / 2)]);
+
+        var error = new StringWriter();
+        var code = ExportCli.Run(["--model", run, "--out", Path.Combine(scratch, "onnx")], new StringWriter(), error);
+        Assert.Equal(ExportCli.BadInput, code);
+        var line = Assert.Single(error.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains($"{path}: {message}", line);
+        Assert.False(Directory.Exists(Path.Combine(scratch, "onnx")));
     }
 
     [Fact]

@@ -76,7 +76,15 @@ public sealed class ExecutionProviderTests(TrainedModels models) : IDisposable
     public void Falling_back_to_cpu_says_why_in_one_line_and_keeps_the_native_log_behind_verbose()
     {
         var c = models.Gray;
-        if (ExecutionProviderProbe.Choose(VqVaeModelFolder.Open(c.OnnxFolder).DecoderPath, 0, fallbackToCpu: true).IsCuda) return; // a GPU machine: nothing falls back
+        if (ExecutionProviderProbe.Choose(VqVaeModelFolder.Open(c.OnnxFolder).DecoderPath, 0, fallbackToCpu: true).IsCuda)
+        {
+            // A GPU machine: nothing falls back, so nothing is said, and the graphs ran on CUDA.
+            var onGpu = CliProcess.Run("score", "--model", c.OnnxFolder, "--images", c.ImagesFolder, "--out", Path.Combine(temp, "gpu"), "--gpu", "0");
+            Assert.True(onGpu.ExitCode == 0, onGpu.Err);
+            Assert.DoesNotContain("note:", onGpu.Err);
+            Assert.Contains("CUDA", onGpu.Out);
+            return;
+        }
 
         var quiet = CliProcess.Run("score", "--model", c.OnnxFolder, "--images", c.ImagesFolder, "--out", Path.Combine(temp, "quiet"), "--gpu", "0");
         Assert.Equal(0, quiet.ExitCode);

@@ -65,7 +65,7 @@ public static class Checkpoint
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException or EndOfStreamException)
         {
-            throw new InvalidDataException($"{weightsPath}: weights do not match {ConfigFile} ({e.Message})");
+            throw DamagedFile.Weights(weightsPath, ConfigFile, e, "use the run's other checkpoint (best/ or last/), train again, or restore the file from a copy");
         }
         if (device != null) model.to(device);
         model.eval();

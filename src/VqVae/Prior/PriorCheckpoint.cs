@@ -35,11 +35,15 @@ public static class PriorCheckpoint
         throw new InvalidDataException($"{path}: not a prior: no {ConfigFile} here or in {Checkpoint.BestFolder}/");
     }
 
+    /// <summary>What to do about a damaged prior checkpoint.</summary>
+    const string Remedy = "train the prior again (vqvae-train prior --force), or restore the file from a copy";
+
     public static PriorInfo ReadInfo(string dir)
     {
         var path = Path.Combine(dir, ConfigFile);
         if (!File.Exists(path)) throw new InvalidDataException($"{path}: missing (half-written or not a prior checkpoint)");
-        return PriorInfo.FromJson(File.ReadAllText(path), path);
+        try { return PriorInfo.FromJson(File.ReadAllText(path), path); }
+        catch (InvalidDataException e) { throw new InvalidDataException($"{e.Message}; {Remedy}"); }
     }
 
     public static (GatedPixelCnn Model, PriorInfo Info) Load(string path, Device? device = null)
@@ -52,7 +56,7 @@ public static class PriorCheckpoint
         try { model.load(weights, strict: true); }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException or EndOfStreamException)
         {
-            throw new InvalidDataException($"{weights}: weights do not match {ConfigFile} ({e.Message})");
+            throw DamagedFile.Weights(weights, ConfigFile, e, Remedy);
         }
         if (device != null) model.to(device);
         model.eval();

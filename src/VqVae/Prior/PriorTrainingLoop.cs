@@ -209,10 +209,11 @@ public sealed class PriorTrainingLoop
             state = JsonSerializer.Deserialize<PriorLoopState>(File.ReadAllText(statePath), ModelConfig.Json)
                 ?? throw new InvalidDataException($"{statePath}: empty");
         }
-        catch (JsonException e) { throw new InvalidDataException($"{statePath}: not a prior training state: {e.Message}"); }
-        Model.load(Path.Combine(last, Checkpoint.WeightsFile));
+        catch (JsonException e) { throw DamagedFile.Json(statePath, "prior training state", e); }
+        const string remedy = "train the prior again (vqvae-train prior --force), or restore the file from a copy";
+        DamagedFile.Read(Path.Combine(last, Checkpoint.WeightsFile), path => Model.load(path), remedy);
         Model.to(device);
-        Optimizer.load_state_dict(Path.Combine(last, Checkpoint.OptimizerFile));
+        DamagedFile.Read(Path.Combine(last, Checkpoint.OptimizerFile), path => Optimizer.load_state_dict(path), remedy);
         CompletedEpochs = state.CompletedEpochs;
         BestBitsPerCode = state.BestBitsPerCode;
         History.Clear();

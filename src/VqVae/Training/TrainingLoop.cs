@@ -35,8 +35,6 @@ public sealed class TrainingLoop
     public List<EpochMetrics> History { get; } = new();
     public int CompletedEpochs { get; private set; }
 
-    /// <summary>Raised with the epoch once its checkpoints and metrics.csv are on disk.</summary>
-    public event Action<int>? EpochSaved;
     public double BestMse { get; private set; } = double.PositiveInfinity;
 
     /// <summary>A loop over images already in tensors [N, C, H, W] (copied; small data and tests).</summary>
@@ -107,7 +105,6 @@ public sealed class TrainingLoop
             Checkpoint.Save(Path.Combine(outDir, Checkpoint.LastFolder), Model, Info(metrics), Optimizer,
                 dir => File.WriteAllText(Path.Combine(dir, StateFile), TrainerState.From(this).ToJson()));
             MetricsCsv.Write(Path.Combine(outDir, MetricsFile), History);
-            EpochSaved?.Invoke(epoch);
             // Without this the process's RSS climbed by 650 MB over the first epochs (freed
             // activations kept by the C heap) and each epoch's peak with it; see NativeHeap.
             NativeHeap.Trim();
@@ -172,16 +169,9 @@ public sealed class TrainingLoop
         },
     };
 
-    /// <summary>Reads a saved weights or optimizer file; a missing, cut-off or garbled one is named in one line.</summary>
-    static void ReadSaved(string path, Action<string> read)
-    {
-        if (!File.Exists(path)) throw new InvalidDataException($"{path}: missing: the checkpoint is incomplete");
-        try { read(path); }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            throw new InvalidDataException($"{path}: truncated or corrupt ({e.Message.ReplaceLineEndings(" ")})");
-        }
-    }
+    /// <summary>Reads a saved weights or optimizer file of last/; a missing, cut-off or garbled one is named in one line.</summary>
+    static void ReadSaved(string path, Action<string> read) =>
+        DamagedFile.Read(path, read, "train again, or restore the file from a copy (best/ holds the best weights, without the optimizer)");
 
     /// <summary>Continues a run from its last/ checkpoint: weights, optimizer state, epoch count, best-so-far, history.</summary>
     public void RestoreFrom(string outDir)

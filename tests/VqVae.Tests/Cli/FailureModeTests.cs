@@ -160,7 +160,7 @@ public class FailureModeTests
         var before = Listing(run);
 
         var resumed = ChildProcess.Run(Trainer, Resume(run));
-        AssertOneLine(resumed, 2, path, "truncated or corrupt");
+        AssertOneLine(resumed, 2, path, "damaged (cut short or overwritten)");
         Assert.Equal(before, Listing(run));
     }
 
@@ -240,6 +240,29 @@ public class FailureModeTests
         Assert.Contains($"stopped by SIG{signal}", await stderr);
         Assert.Empty(BadFiles.Temporaries(run));
         Checkpoint.Load(Path.Combine(run, Checkpoint.LastFolder)); // what was saved is whole
+    }
+
+    [Fact]
+    public async Task A_signal_before_the_first_checkpoint_leaves_no_run_folder()
+    {
+        using var dir = new TempFolder();
+        var run = dir.File("run");
+        var args = Sized(TestData.MnistDir, run, 1, 16, 8).ToList();
+        args[args.IndexOf("--max-steps-per-epoch") + 1] = "100000";
+        using var process = ChildProcess.Start(Trainer, args);
+        var stderr = process.StandardError.ReadToEndAsync();
+        _ = process.StandardOutput.ReadToEndAsync();
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        while (!File.Exists(Path.Combine(run, OutputFolder.ManifestFile)))
+        {
+            Assert.True(DateTime.UtcNow < deadline && !process.HasExited, "training never started its folder");
+            Thread.Sleep(20);
+        }
+        BadFiles.Signal(process, "TERM");
+        Assert.True(process.WaitForExit(TimeSpan.FromSeconds(30)), "the process did not stop");
+        Assert.Equal(143, process.ExitCode);
+        Assert.Contains("stopped by SIGTERM", await stderr);
+        Assert.False(Directory.Exists(run));
     }
 
     [Fact]

@@ -54,6 +54,48 @@ public class PriorCliTests
     }
 
     [Fact]
+    public void Resuming_a_damaged_prior_names_the_file_and_what_to_do()
+    {
+        using var dir = new TempFolder();
+        var run = TrainTinyVqVae(dir.Path);
+        var first = ChildProcess.Run(Trainer, Prior(run, "--epochs", "1"));
+        Assert.True(first.ExitCode == 0, first.Stderr + first.Stdout);
+        var last = Path.Combine(run, PriorCheckpoint.DefaultFolder, Checkpoint.LastFolder);
+        foreach (var (file, message) in new[]
+        {
+            (Checkpoint.WeightsFile, "damaged (cut short or overwritten), it cannot be read; train the prior again"),
+            (PriorCheckpoint.ConfigFile, "damaged, not a whole prior configuration (it ends early or is not JSON"),
+        })
+        {
+            var path = Path.Combine(last, file);
+            var whole = File.ReadAllBytes(path);
+            File.WriteAllBytes(path, whole[..(whole.Length / 2)]);
+            var resumed = ChildProcess.Run(Trainer, Prior(run, "--epochs", "2", "--resume"));
+            Assert.True(resumed.ExitCode == 2, resumed.Stderr + resumed.Stdout);
+            Assert.Contains($"{path}: {message}", Assert.Single(resumed.Stderr.TrimEnd().Split('\n')));
+            File.WriteAllBytes(path, whole);
+        }
+    }
+
+    [Fact]
+    public void Report_given_a_checkpoint_folder_names_the_run_folder_to_give_instead()
+    {
+        using var dir = new TempFolder();
+        var run = TrainTinyVqVae(dir.Path);
+        var best = Path.Combine(run, Checkpoint.BestFolder);
+        var chart = Path.Combine(dir.Path, "rd.png");
+        var result = ChildProcess.Run(Trainer, "report", "--rate-distortion", chart, best);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal($"error: {best}: a checkpoint folder, not a training run; report reads a run's metrics.csv, so give the run folder ({run})",
+            Assert.Single(result.Stderr.TrimEnd().Split('\n')));
+        Assert.Equal("", result.Stdout);
+        Assert.False(File.Exists(chart));
+        var report = ChildProcess.Run(Trainer, "report", run);
+        Assert.True(report.ExitCode == 0, report.Stderr);
+        Assert.Contains("| run |", report.Stdout);
+    }
+
+    [Fact]
     public void A_folder_that_is_not_a_checkpoint_is_refused_in_one_line()
     {
         using var dir = new TempFolder();

@@ -8,6 +8,7 @@ using static TorchSharp.torch;
 namespace VqVae.Tests.Training;
 
 /// <summary>Training from the cache gives what training from memory gives: the same splits, batches and weights.</summary>
+[Collection(GlobalGeneratorCollection.Name)]
 public class CachedTrainingDataTests
 {
     static string MakeFolder(TempFolder temp, int count)

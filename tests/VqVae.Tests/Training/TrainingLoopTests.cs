@@ -5,6 +5,7 @@ using static TorchSharp.torch;
 
 namespace VqVae.Tests.Training;
 
+[Collection(GlobalGeneratorCollection.Name)]
 public class TrainingLoopTests
 {
     static (Tensor Train, Tensor Validation) SmallMnist(int train = 512, int validation = 256)
