@@ -37,6 +37,12 @@ public sealed class FormatTests
     [Fact]
     public void Shards_partition_paths_and_parse_only_valid_specs()
     {
+        // FNV-1a (64-bit) of the path's UTF-8 bytes, worked out apart from the code: every process of a
+        // sharded run must pick the same shard for a path, which a per-process hash would not.
+        Assert.Equal(11714431857497495417UL, Shard.Hash("a.png"));
+        Assert.Equal(17571737797595681300UL, Shard.Hash("é.png"));
+        Assert.True(new Shard(1, 4).Contains("a.png"));
+        Assert.True(new Shard(0, 4).Contains("d3/img10.png"));
         var paths = Enumerable.Range(0, 300).Select(i => $"d{i % 7}/img{i}.png").ToList();
         var shards = Enumerable.Range(0, 4).Select(i => new Shard(i, 4)).ToList();
         Assert.All(paths, p => Assert.Single(shards, s => s.Contains(p)));

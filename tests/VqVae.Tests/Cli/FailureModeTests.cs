@@ -85,6 +85,7 @@ public class FailureModeTests
     [InlineData("--batch-size", "0", "--batch-size 0: must be at least 1")]
     [InlineData("--batch-size", "-5", "--batch-size -5: must be at least 1")]
     [InlineData("--threads", "-1", "--threads -1")]
+    [InlineData("--max-steps-per-epoch", "-1", "--max-steps-per-epoch -1: must be 0 (whole epochs) or more")]
     [InlineData("--lr", "-0.1", "--lr -0.1")]
     [InlineData("--lr", "0", "--lr 0")]
     [InlineData("--lr", "NaN", "--lr NaN")]
