@@ -14,6 +14,9 @@ public static class ClassifierCommand
 {
     public const string AccuracyFile = "accuracy.txt";
 
+    /// <summary>The name in a classifier folder's manifest: --force replaces only what `classifier train` wrote.</summary>
+    public const string TrainTool = TrainerCli.Tool + " classifier train";
+
     public static Command Create()
     {
         var command = new Command("classifier", "A digit classifier trained on real MNIST digits, to judge class-conditional samples.");
@@ -32,20 +35,19 @@ public static class ClassifierCommand
         var command = new Command("train", "Train the classifier; writes classifier.bin and accuracy.txt.") { data, output, epochs, threads, force };
         command.SetAction(parse =>
         {
-            var outDir = parse.GetValue(output)!;
-            if (Directory.Exists(outDir) && !parse.GetValue(force)) return TrainerCli.Fail($"{outDir}: output folder exists (use --force to replace it)");
             if (parse.GetValue(epochs) < 1) return TrainerCli.Fail("--epochs must be at least 1");
             try
             {
                 OptionLimits.Threads("--threads", parse.GetValue(threads));
                 if (parse.GetValue(threads) > 0) TorchSharp.torch.set_num_threads(parse.GetValue(threads));
                 var dir = parse.GetValue(data)!;
+                var outDir = OutputFolder.Check(parse.GetValue(output)!, parse.GetValue(force), TrainTool, [("--data", dir)]);
                 var (train, validation) = MnistDataset.Load(dir);
                 var (trainLabels, validationLabels) = MnistDataset.LoadLabels(dir);
                 using var model = new DigitClassifier();
                 var accuracies = ClassifierTraining.Train(model, train, trainLabels, validation, validationLabels, parse.GetValue(epochs), seed: 1,
                     (epoch, accuracy) => AnsiConsole.MarkupLineInterpolated($"epoch {epoch}: validation accuracy {accuracy:P2} ({validation.Count} digits)"));
-                AtomicFile.WriteDirectory(outDir, temp =>
+                OutputFolder.Write(outDir, TrainTool, temp =>
                 {
                     model.save(Path.Combine(temp, ClassifierTraining.WeightsFile));
                     File.WriteAllText(Path.Combine(temp, AccuracyFile), $"validation accuracy {accuracies[^1]:F4} on {validation.Count} digits\n");
@@ -53,7 +55,7 @@ public static class ClassifierCommand
                 AnsiConsole.MarkupLineInterpolated($"→ [green]{outDir}[/]");
                 return 0;
             }
-            catch (Exception e) when (e is InvalidDataException or DirectoryNotFoundException or FileNotFoundException or OptionOutOfRangeException)
+            catch (Exception e) when (e is InvalidDataException or DirectoryNotFoundException or FileNotFoundException or OptionOutOfRangeException or OutputRefusedException)
             {
                 return TrainerCli.Fail(e.Message);
             }

@@ -37,6 +37,9 @@ public static class PriorCommand
         return command;
     }
 
+    /// <summary>The name in a prior folder's manifest: neither `train` nor another command may replace it with --force, nor it them.</summary>
+    public const string Tool = TrainerCli.Tool + " prior";
+
     static int Execute(ParseResult parse)
     {
         var runDir = parse.GetValue(Model)!;
@@ -49,6 +52,7 @@ public static class PriorCommand
         try
         {
             var checkpointDir = Checkpoint.Resolve(runDir);
+            CheckOutput(outDir, runDir, checkpointDir, force, resume);
             // Puts back a last/ that a kill left half-swapped, as `train --resume` does.
             if (resume) AtomicFile.RecoverDirectory(Path.Combine(outDir, Checkpoint.LastFolder));
             var options = Options(parse, checkpointDir, resume ? PriorCheckpoint.ReadInfo(Path.Combine(outDir, Checkpoint.LastFolder)) : null);
@@ -71,7 +75,7 @@ public static class PriorCommand
                 {
                     var loop = new PriorTrainingLoop(options, train, validation, vqvae);
                     if (resume) loop.RestoreFrom(outDir);
-                    else if (exists) Directory.Delete(outDir, recursive: true);
+                    else Replace(outDir, exists);
                     var view = new PriorConsoleView();
                     view.Run(() => loop.Run(outDir, view));
                     var best = loop.History.MinBy(m => m.ValidationBitsPerCode)!;
@@ -81,7 +85,7 @@ public static class PriorCommand
             }
             return 0;
         }
-        catch (Exception e) when (e is InvalidDataException or DirectoryNotFoundException or FileNotFoundException or ArgumentException)
+        catch (Exception e) when (e is InvalidDataException or DirectoryNotFoundException or FileNotFoundException or ArgumentException or OutputRefusedException)
         {
             return TrainerCli.Fail(e.Message);
         }
@@ -99,6 +103,32 @@ public static class PriorCommand
                 $"--channels {p.Channels} × --layers {p.Layers}: a prior of {OptionLimits.Bytes(4 * weights)} is too large (at most {OptionLimits.Bytes(4.0 * TrainOptionChecks.MaxCodebookWeights)})");
         double floatsPerMap = (double)p.CodeCount * (8.0 * p.Channels * p.Layers + 2.0 * p.CodebookSize);
         OptionLimits.Memory("--batch-size", o.BatchSize, 4 * floatsPerMap, "a training step on a batch of that many code maps");
+    }
+
+    /// <summary>
+    /// The run's checkpoint and the images it was trained on are inputs: the prior may not be, hold or lie inside
+    /// them. It may lie inside the run (its default, RUN/prior) but not be or hold it; --force replaces only a prior.
+    /// </summary>
+    static void CheckOutput(string outDir, string runDir, string checkpointDir, bool force, bool resume)
+    {
+        var inputs = new List<(string, string)> { ("--model", checkpointDir) };
+        // Given a checkpoint folder itself, it is the run: RUN/best/prior is then its default output.
+        if (FullPath(checkpointDir) == FullPath(runDir)) inputs.Clear();
+        var data = Checkpoint.ReadInfo(checkpointDir).Training?.DataPath;
+        if (!string.IsNullOrEmpty(data)) inputs.Add(("the run's data folder", data));
+        (string, string)[] runs = [("--model", runDir)];
+        if (resume) OutputFolder.RefuseOverlap(outDir, inputs, runs);
+        else OutputFolder.Check(outDir, force, Tool, inputs, runs: runs);
+    }
+
+    static string FullPath(string path) => Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));
+
+    /// <summary>Clears an earlier prior (checked to be one) and marks the folder as this command's from the start, as `train` does.</summary>
+    static void Replace(string outDir, bool exists)
+    {
+        if (exists) Directory.Delete(outDir, recursive: true);
+        Directory.CreateDirectory(outDir);
+        OutputFolder.Mark(outDir, Tool);
     }
 
     /// <summary>A resumed prior keeps its own shape and settings; only --epochs may extend it.</summary>

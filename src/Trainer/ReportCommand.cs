@@ -23,8 +23,9 @@ public static class ReportCommand
             {
                 var folders = parse.GetValue(runs)!;
                 // Checked before the table is printed, so a refused chart leaves no half-done output.
-                if (parse.GetValue(chart) is { } target && Path.GetDirectoryName(Path.GetFullPath(target)) is { } folder && !Directory.Exists(folder))
-                    return TrainerCli.Fail($"--rate-distortion {target}: folder {folder} does not exist");
+                if (parse.GetValue(chart) is { } target)
+                    try { OutputFile.Check(target, "--rate-distortion", folders.Select(run => ("the run", run))); }
+                    catch (OutputRefusedException e) { return TrainerCli.Fail(e.Message); }
                 // Every run is read before anything is printed: a refused one leaves no half table.
                 var best = folders.Select(run => (Run: run, Info: Checkpoint.ReadInfo(RunFolder(run)))).ToList();
                 var rows = best.Select(b => Row(b.Run, b.Info)).ToList();

@@ -14,6 +14,15 @@ public static class TrainerCli
             AnsiConsole.Profile.Width = 200;
             AnsiConsole.Profile.Capabilities.Ansi = false;
         }
+        var parsed = Root().Parse(args);
+        if (parsed.Errors.Count > 0) return Fail(CliMessages.Plain(parsed.Errors[0].Message));
+        // Exceptions reach CliHost, which prints one line instead of a stack trace.
+        return parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+    }
+
+    /// <summary>The whole command tree (the tests walk it to find every command that writes an output).</summary>
+    public static RootCommand Root()
+    {
         var root = new RootCommand("VqVaeMl trainer: fetch the data sets and train the VQ-VAE with TorchSharp.");
         root.Subcommands.Add(FetchDataCommand.Create());
         root.Subcommands.Add(TrainCommand.Create());
@@ -22,10 +31,7 @@ public static class TrainerCli
         root.Subcommands.Add(PriorCommand.Create());
         root.Subcommands.Add(ClassifierCommand.Create());
         root.Subcommands.Add(CacheCommand.Create());
-        var parsed = root.Parse(args);
-        if (parsed.Errors.Count > 0) return Fail(CliMessages.Plain(parsed.Errors[0].Message));
-        // Exceptions reach CliHost, which prints one line instead of a stack trace.
-        return parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        return root;
     }
 
     public const string Tool = "vqvae-train";

@@ -32,7 +32,7 @@ public static class AtomicFile
     {
         path = Path.GetFullPath(path.TrimEnd(Path.DirectorySeparatorChar));
         var temp = Begin(path, directory: true);
-        var old = path + ".old";
+        var old = SetAsideName(path);
         try
         {
             fill(temp);
@@ -47,6 +47,9 @@ public static class AtomicFile
         }
         finally { End(temp); }
     }
+
+    /// <summary>Where <see cref="WriteDirectory"/> sets the old folder aside while the new one moves in.</summary>
+    public static string SetAsideName(string path) => path + ".old";
 
     // Folders written in place that a signal removes unless what makes them worth keeping has appeared.
     static readonly List<(string Folder, string KeepWhenExists)> unfinished = new();
@@ -144,7 +147,7 @@ public static class AtomicFile
     public static void RecoverDirectory(string path)
     {
         path = Path.GetFullPath(path.TrimEnd(Path.DirectorySeparatorChar));
-        var old = path + ".old";
+        var old = SetAsideName(path);
         if (!Directory.Exists(path) && Directory.Exists(old)) Directory.Move(old, path);
     }
 

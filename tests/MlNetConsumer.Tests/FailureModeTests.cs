@@ -48,7 +48,7 @@ public sealed class FailureModeTests(TrainedModels models) : IDisposable
 
         AssertOneLine(Cli.Run("score", "--model", models.Rgb.OnnxFolder, "--images", images, "--out", parent, "--force"), 2, "holds --images");
         AssertOneLine(Cli.Run("score", "--model", models.Rgb.OnnxFolder, "--images", images, "--out", images, "--force"), 2, "--images");
-        AssertOneLine(Cli.Run("score", "--model", models.Rgb.OnnxFolder, "--images", images, "--out", models.Rgb.OnnxFolder, "--force"), 2, "holds --model");
+        AssertOneLine(Cli.Run("score", "--model", models.Rgb.OnnxFolder, "--images", images, "--out", models.Rgb.OnnxFolder, "--force"), 2, "is --model itself");
         Assert.Equal(before, Listing(parent));
     }
 

@@ -27,9 +27,12 @@ public static class ChildProcess
         return Process.Start(info)!;
     }
 
-    public static Result Run(string dll, params string[] args)
+    public static Result Run(string dll, params string[] args) => RunIn(null, dll, args);
+
+    /// <param name="workingDirectory">Where relative paths in <paramref name="args"/> start (default: beside the tests).</param>
+    public static Result RunIn(string? workingDirectory, string dll, IEnumerable<string> args)
     {
-        using var process = Start(dll, args);
+        using var process = Start(dll, args, workingDirectory);
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         if (!process.WaitForExit(TimeSpan.FromMinutes(5))) { process.Kill(entireProcessTree: true); throw new TimeoutException($"{dll} {string.Join(' ', args)}"); }

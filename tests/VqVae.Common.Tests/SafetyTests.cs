@@ -36,6 +36,52 @@ public sealed class SafetyTests : IDisposable
     }
 
     [Fact]
+    public void An_output_may_lie_inside_a_run_it_reads_but_may_not_be_or_hold_it()
+    {
+        var run = Folder("run");
+        (string, string)[] runs = [("--model", run)];
+        var prior = Path.Combine(run, "prior");
+        Assert.Equal(prior, OutputFolder.Check(prior, force: false, "vqvae-train prior", [], runs: runs));
+        var e = Assert.Throws<OutputRefusedException>(() => OutputFolder.Check(run, force: true, "vqvae-train prior", [], runs: runs));
+        Assert.Contains("is --model itself", e.Message);
+        e = Assert.Throws<OutputRefusedException>(() => OutputFolder.Check(root, force: true, "vqvae-train prior", [], runs: runs));
+        Assert.Contains("holds --model", e.Message);
+        // What the command reads inside the run is an input: no output inside it.
+        e = Assert.Throws<OutputRefusedException>(() =>
+            OutputFolder.Check(Path.Combine(run, "best", "prior"), force: true, "vqvae-train prior", [("--model", Path.Combine(run, "best"))], runs: runs));
+        Assert.Contains("lies inside --model", e.Message);
+    }
+
+    [Fact]
+    public void A_users_folder_where_the_swap_sets_the_old_output_aside_is_refused_not_deleted()
+    {
+        var output = Path.Combine(root, "scored");
+        var aside = Folder("scored.old");
+        File.WriteAllText(Path.Combine(aside, "notes"), "mine");
+        var e = Assert.Throws<OutputRefusedException>(() => OutputFolder.Check(output, force: true, "vqvae-score", []));
+        Assert.Contains($"{aside} is in the way", e.Message);
+        Assert.Equal("mine", File.ReadAllText(Path.Combine(aside, "notes")));
+        // One the tool set aside itself (a swap killed half-way) is its own to clear.
+        OutputFolder.Mark(aside, "vqvae-score");
+        Assert.Equal(output, OutputFolder.Check(output, force: true, "vqvae-score", []));
+    }
+
+    [Fact]
+    public void A_chart_file_never_replaces_a_file_nor_lands_inside_an_input()
+    {
+        var run = Folder("chart-run");
+        var metrics = Path.Combine(run, "metrics.csv");
+        File.WriteAllText(metrics, "epoch\n");
+        var e = Assert.Throws<OutputRefusedException>(() => OutputFile.Check(metrics, "--rate-distortion", [("the run", run)]));
+        Assert.Contains("lies inside the run", e.Message);
+        var users = Path.Combine(root, "chart.png");
+        File.WriteAllText(users, "drawn by hand");
+        e = Assert.Throws<OutputRefusedException>(() => OutputFile.Check(users, "--rate-distortion", [("the run", run)]));
+        Assert.Contains("already exists", e.Message);
+        Assert.Equal(Path.Combine(root, "new.png"), OutputFile.Check(Path.Combine(root, "new.png"), "--rate-distortion", [("the run", run)]));
+    }
+
+    [Fact]
     public void Stale_temporaries_of_dead_processes_of_this_host_go_and_all_others_stay()
     {
         var dead = ProcessTags.DeadHere();

@@ -34,15 +34,29 @@ public static class VqVaeOnnxExporter
     {
         var dir = Checkpoint.Resolve(checkpointPath);
         outDir ??= Path.Combine(checkpointPath, precision == GraphPrecision.Int8 ? OnnxContract.Int8OutputFolder : OnnxContract.OutputFolder);
-        // Checked before loading so a refused run is quick and touches nothing; the checkpoint's own
-        // files are the inputs an output folder may never be or hold.
-        OutputFolder.Check(outDir, force, Tool,
-            [("--model", Path.Combine(dir, Checkpoint.WeightsFile)), ("--model", Path.Combine(dir, Checkpoint.ConfigFile))]);
+        // Checked before loading so a refused run is quick and touches nothing.
+        OutputFolder.Check(outDir, force, Tool, Inputs(checkpointPath, dir), runs: [("--model", checkpointPath)]);
         var (model, info) = Checkpoint.Load(dir);
         // A training folder's prior (RUN/prior) goes into the same folder as prior.onnx.
         var prior = PriorExport.FindPrior(checkpointPath) is { } priorPath ? PriorExport.Graph(priorPath, info) : null;
         using (model)
             return Export(model, info, outDir, force, precision, prior, int8Scope) with { CheckpointDirectory = dir };
+    }
+
+    /// <summary>
+    /// What an export reads: the checkpoint's files (its folder too, unless it is the run given, whose default output
+    /// lies inside it), the run's prior and the images --verify compares on. The output may not be, hold or lie inside them.
+    /// </summary>
+    static List<(string, string)> Inputs(string checkpointPath, string checkpointDir)
+    {
+        var inputs = new List<(string, string)>();
+        if (Path.TrimEndingDirectorySeparator(Path.GetFullPath(checkpointDir)) != Path.TrimEndingDirectorySeparator(Path.GetFullPath(checkpointPath)))
+            inputs.Add(("--model", checkpointDir));
+        inputs.Add(("--model", Path.Combine(checkpointDir, Checkpoint.WeightsFile)));
+        inputs.Add(("--model", Path.Combine(checkpointDir, Checkpoint.ConfigFile)));
+        if (PriorExport.FindPrior(checkpointPath) is { } prior) inputs.Add(("the run's prior", prior));
+        if (Checkpoint.ReadInfo(checkpointDir).Training?.DataPath is { Length: > 0 } data) inputs.Add(("the run's data folder", data));
+        return inputs;
     }
 
     /// <param name="prior">prior.onnx's graph, written beside the three when given.</param>

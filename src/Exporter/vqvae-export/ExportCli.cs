@@ -24,6 +24,19 @@ public static class ExportCli
     /// </param>
     public static int Run(string[] args, TextWriter output, TextWriter error, Func<CheckpointInfo, float[]?>? validationImages = null)
     {
+        var parsed = Root(output, error, validationImages).Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            error.WriteLine($"vqvae-export: {CliMessages.Plain(parsed.Errors[0].Message)}");
+            return BadInput;
+        }
+        // Unhandled exceptions reach CliHost (one line, trace in a log file), not System.CommandLine's printer.
+        return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+    }
+
+    /// <summary>The command (the tests walk it, with the other CLIs' trees, to find every command that writes an output).</summary>
+    public static RootCommand Root(TextWriter output, TextWriter error, Func<CheckpointInfo, float[]?>? validationImages = null)
+    {
         var model = new Option<string>("--model") { Description = "Training output folder (its best/ checkpoint is exported) or a checkpoint folder", Required = true };
         var outDir = new Option<string?>("--out") { Description = "Output folder (default: <model>/onnx)" };
         var verify = new Option<bool>("--verify") { Description = "Run the graphs in ONNX Runtime against TorchSharp and print the differences" };
@@ -41,15 +54,7 @@ public static class ExportCli
         root.SetAction(parse => Execute(parse.GetValue(model)!, parse.GetValue(outDir), parse.GetValue(verify), parse.GetValue(force),
             parse.GetValue(int8) ? GraphPrecision.Int8 : GraphPrecision.Float32,
             parse.GetValue(int8Encoder) ? Int8Scope.EncoderAndDecoder : Int8Scope.Decoder, output, error, validationImages));
-
-        var parsed = root.Parse(args);
-        if (parsed.Errors.Count > 0)
-        {
-            error.WriteLine($"vqvae-export: {CliMessages.Plain(parsed.Errors[0].Message)}");
-            return BadInput;
-        }
-        // Unhandled exceptions reach CliHost (one line, trace in a log file), not System.CommandLine's printer.
-        return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+        return root;
     }
 
     static int Execute(string modelPath, string? outDir, bool verify, bool force, GraphPrecision precision, Int8Scope int8Scope, TextWriter output, TextWriter error,

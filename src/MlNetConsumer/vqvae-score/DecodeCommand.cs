@@ -33,7 +33,7 @@ internal static class DecodeCommand
         var model = VqVaeModelFolder.OpenDecoder(modelDir);
         var codesFile = Path.GetFullPath(codesPath);
         if (!File.Exists(codesFile)) throw new FileNotFoundException($"{codesFile}: codes file not found");
-        var output = OutputFolder.Check(outputDir, force, ScoreCli.Tool, [("--codes", codesFile), ("--model", model.DecoderPath)]);
+        var output = OutputFolder.Check(outputDir, force, ScoreCli.Tool, [("--codes", codesFile), ("--model", model.Folder)], runs: [("--model", modelDir)]);
 
         var options = new VqVaePipelineOptions { GpuDeviceId = gpu, FallbackToCpu = fallbackToCpu, NativeLog = nativeLog, ReconstructionImage = false };
         var scoring = VqVaeScoringModel.ForCodes(new MLContext(seed: 0), model, options);

@@ -46,7 +46,7 @@ internal static class SampleCommand
         OptionLimits.Threads("--threads", threads);
         using var sampler = PriorSampler.Open(modelDir, threads);
         OptionLimits.Memory("--count", count, sampler.BytesPerSample, "drawing that many samples at once", sampler.ElementsPerSample);
-        var output = OutputFolder.Check(outputDir, force, ScoreCli.Tool, [("--model", sampler.PriorPath)]);
+        var output = OutputFolder.Check(outputDir, force, ScoreCli.Tool, [("--model", sampler.Model.Folder)], runs: [("--model", modelDir)]);
         if (label is not null && !sampler.Config.IsConditional) throw new UsageException($"--label: {sampler.PriorPath} is not class-conditional");
         if (label is int l && (l < 0 || l >= sampler.Config.ClassCount))
             throw new UsageException($"--label {l}: the prior knows classes 0..{sampler.Config.ClassCount - 1}");

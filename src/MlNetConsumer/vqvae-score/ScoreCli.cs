@@ -15,14 +15,7 @@ public static class ScoreCli
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        var root = new RootCommand("Score images with exported VQ-VAE graphs through ML.NET, or decode code grids back into images.")
-        {
-            ScoreCommand.Create(stdout, stderr),
-            DecodeCommand.Create(stdout, stderr),
-            MergeCommand.Create(stdout, stderr),
-            SampleCommand.Create(stdout, stderr),
-        };
-        var parsed = root.Parse(args);
+        var parsed = Root(stdout, stderr).Parse(args);
         if (parsed.Errors.Count > 0)
         {
             stderr.WriteLine($"error: {CliMessages.Plain(parsed.Errors[0].Message)}");
@@ -31,6 +24,16 @@ public static class ScoreCli
         // Unhandled exceptions reach CliHost (one line, trace in a log file), not System.CommandLine's printer.
         return parsed.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
     }
+
+    /// <summary>The whole command tree (the tests walk it to find every command that writes an output).</summary>
+    public static RootCommand Root(TextWriter stdout, TextWriter stderr) =>
+        new("Score images with exported VQ-VAE graphs through ML.NET, or decode code grids back into images.")
+        {
+            ScoreCommand.Create(stdout, stderr),
+            DecodeCommand.Create(stdout, stderr),
+            MergeCommand.Create(stdout, stderr),
+            SampleCommand.Create(stdout, stderr),
+        };
 
     /// <summary>The name written into output folders' manifests: only this tool replaces them with --force.</summary>
     public const string Tool = "vqvae-score";

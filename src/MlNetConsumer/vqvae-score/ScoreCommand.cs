@@ -50,8 +50,8 @@ internal static class ScoreCommand
         var output = Path.GetFullPath(outputDir);
         if ((output + Path.DirectorySeparatorChar).StartsWith(imagesRoot + Path.DirectorySeparatorChar, StringComparison.Ordinal))
             throw new UsageException($"--out {output} is inside --images {imagesRoot}: its reconstructions would be scored on the next run");
-        output = OutputFolder.Check(output, force, ScoreCli.Tool,
-            [("--images", imagesRoot), ("--model", model.EncoderPath), ("--model", model.QuantizerPath), ("--model", model.DecoderPath)]);
+        // The graphs' folder is an input; a training folder given as --model may hold the output beside its onnx/.
+        output = OutputFolder.Check(output, force, ScoreCli.Tool, [("--images", imagesRoot), ("--model", model.Folder)], runs: [("--model", modelDir)]);
 
         var options = new VqVaePipelineOptions
         {

@@ -14,23 +14,16 @@ public static class OutputFolder
     public const string ManifestFile = ".vqvae-output.json";
 
     /// <summary>Checks <paramref name="output"/>; returns its full path, or throws <see cref="OutputRefusedException"/>.</summary>
-    /// <param name="tool">The tool's name as written into the manifest (e.g. vqvae-train).</param>
+    /// <param name="tool">The tool's name as written into the manifest (e.g. vqvae-train), with the command when
+    /// one tool's commands may not replace each other's outputs (e.g. vqvae-train prior).</param>
     /// <param name="inputs">The run's inputs (files or folders) with the option that named each.</param>
     /// <param name="outputOption">The option that named the output, for the messages.</param>
+    /// <param name="runs">Runs the command reads and keeps its default output in (RUN/prior, RUN/onnx): the output
+    /// may lie inside one, but may not be or hold it. What the command reads inside a run belongs in <paramref name="inputs"/>.</param>
     public static string Check(string output, bool force, string tool, IEnumerable<(string Option, string Path)> inputs,
-        string outputOption = "--out")
+        string outputOption = "--out", IEnumerable<(string Option, string Path)>? runs = null)
     {
-        var full = Full(output);
-        foreach (var (option, path) in inputs)
-        {
-            var input = Full(path);
-            if (full == input)
-                throw new OutputRefusedException($"{outputOption} {full} is {option} itself; choose another output folder");
-            if (IsInside(input, full))
-                throw new OutputRefusedException($"{outputOption} {full} holds {option} {input}; choose an output folder outside it");
-            if (IsInside(full, input))
-                throw new OutputRefusedException($"{outputOption} {full} lies inside {option} {input}; choose an output folder outside it");
-        }
+        var full = RefuseOverlap(output, inputs, runs, outputOption);
         if (File.Exists(full))
             throw new OutputRefusedException($"{outputOption} {full} is an existing file, not a folder");
         OutputClaim.Take(full, outputOption);
@@ -42,6 +35,11 @@ public static class OutputFolder
     static string CheckReplaceable(string full, bool force, string tool, string outputOption)
     {
         StaleTemporaries.Remove(Path.GetDirectoryName(full)!);
+        // The swap into place sets the old output aside under this name and deletes whatever had it.
+        var aside = AtomicFile.SetAsideName(full);
+        if (Directory.Exists(aside) && Owner(aside) != tool)
+            throw new OutputRefusedException(
+                $"{outputOption} {full}: {aside} is in the way (the old output is set aside under that name while the new one moves in) and was not written by {tool}; move or rename it");
         if (!Directory.Exists(full) || !Directory.EnumerateFileSystemEntries(full).Any()) return full;
         if (!force)
             throw new OutputRefusedException($"{outputOption} {full} already exists; pass --force to replace it");
@@ -50,6 +48,36 @@ public static class OutputFolder
             throw new OutputRefusedException(owner is null
                 ? $"{outputOption} {full} was not written by {tool} (no {ManifestFile} in it); --force replaces only {tool}'s own outputs, so delete or move it yourself"
                 : $"{outputOption} {full} was written by {owner}, not {tool}; --force replaces only {tool}'s own outputs");
+        return full;
+    }
+
+    /// <summary>
+    /// Refuses an output that is, holds or lies inside one of <paramref name="inputs"/>, or that is or holds one of
+    /// <paramref name="runs"/>; returns its full path. <see cref="Check"/> runs it first; a resumed run, which
+    /// continues its own folder, runs it alone.
+    /// </summary>
+    public static string RefuseOverlap(string output, IEnumerable<(string Option, string Path)> inputs,
+        IEnumerable<(string Option, string Path)>? runs = null, string outputOption = "--out")
+    {
+        var full = Full(output);
+        foreach (var (option, path) in runs ?? [])
+        {
+            var run = Full(path);
+            if (full == run)
+                throw new OutputRefusedException($"{outputOption} {full} is {option} itself; choose another output folder");
+            if (IsInside(run, full))
+                throw new OutputRefusedException($"{outputOption} {full} holds {option} {run}; choose an output folder outside it");
+        }
+        foreach (var (option, path) in inputs)
+        {
+            var input = Full(path);
+            if (full == input)
+                throw new OutputRefusedException($"{outputOption} {full} is {option} itself; choose another output folder");
+            if (IsInside(input, full))
+                throw new OutputRefusedException($"{outputOption} {full} holds {option} {input}; choose an output folder outside it");
+            if (IsInside(full, input))
+                throw new OutputRefusedException($"{outputOption} {full} lies inside {option} {input}; choose an output folder outside it");
+        }
         return full;
     }
 

@@ -38,6 +38,7 @@ public static partial class DataFetcher
         dataDir = Path.GetFullPath(dataDir);
         var target = Path.Combine(dataDir, name);
         if (isComplete(target)) { log($"{name}: already in {target}; nothing to do"); return target; }
+        RefuseForeignFolder(target, name);
 
         Directory.CreateDirectory(dataDir);
         using var fetchLock = AcquireLock(Path.Combine(dataDir, $".{name}.fetch-lock"), name, log);
@@ -115,6 +116,18 @@ public static partial class DataFetcher
         }
         if (count == 0) throw new InvalidDataException($"{PokemonPackage}: no sprites matched {SpriteFile()}");
         log($"pokemon: {count} sprites written");
+    }
+
+    /// <summary>
+    /// A finished fetch appears whole under its name, so a non-empty folder there that is not complete is not this
+    /// tool's, nor is one where the swap sets an old folder aside: the swap into place would delete either.
+    /// </summary>
+    static void RefuseForeignFolder(string target, string name)
+    {
+        foreach (var folder in new[] { target, AtomicFile.SetAsideName(target) })
+            if (Directory.Exists(folder) && Directory.EnumerateFileSystemEntries(folder).Any())
+                throw new OutputRefusedException(
+                    $"--data-dir: {folder} holds files but not the {name} data set this command writes; move or rename it (fetch-data never replaces a folder it did not write)");
     }
 
     /// <summary>Waits for other processes fetching the same set (the OS releases the lock if one dies).</summary>

@@ -43,6 +43,8 @@ public class PriorCliTests
 
         var again = ChildProcess.Run(Trainer, Prior(run, "--epochs", "1"));
         Assert.Equal(2, again.ExitCode);                                             // exists: neither --force nor --resume
+        // Its manifest names the command: `prior --force` may replace it, `train --force` may not.
+        Assert.Equal(VqVae.Trainer.PriorCommand.Tool, OutputFolder.Owner(prior));
 
         var resumed = ChildProcess.Run(Trainer, Prior(run, "--epochs", "2", "--resume"));
         Assert.True(resumed.ExitCode == 0, resumed.Stderr + resumed.Stdout);

@@ -1,0 +1,106 @@
+using TorchSharp;
+using VqVae.Checkpoints;
+using VqVae.Classifier;
+using VqVae.Data;
+using VqVae.Exporter;
+using VqVae.MlNetConsumer.Cli;
+using VqVae.Model;
+using VqVae.Prior;
+using VqVae.TestSupport;
+using VqVae.Trainer;
+using VqVae.Training;
+
+namespace VqVae.OutputSafety.Tests;
+
+/// <summary>
+/// Everything the three CLIs read, and one output of each command, laid out in one folder under relative names
+/// (the run records its data folder as <c>data/mnist</c>, as the presets do), so a test can copy the whole world
+/// and run a command inside the copy: a tiny MNIST, an image folder, a run with best/ and last/, its prior, its
+/// exported graphs (prior.onnx too), two score shards, and a classifier. The models are untrained: a refusal
+/// comes before any of them is used.
+/// </summary>
+internal static class World
+{
+    public const string Data = "data/mnist";
+    public const string Images = "images";
+    public const string Run = "run";
+    public const string Best = "run/best";
+    public const string Prior = "run/prior";
+    public const string Graphs = "run/onnx";
+    public const string Shard0 = "shard-0";
+    public const string Shard1 = "shard-1";
+    public const string Codes = "shard-0/codes.csv";
+    public const string Classifier = "classifier";
+
+    /// <summary>The outputs in the world and the name in each one's manifest.</summary>
+    public static readonly (string Path, string Tool)[] Outputs =
+    [
+        (Run, TrainerCli.Tool), (Prior, PriorCommand.Tool), (Graphs, VqVaeOnnxExporter.Tool),
+        (Shard0, ScoreCli.Tool), (Classifier, ClassifierCommand.TrainTool),
+    ];
+
+    public static void Build(string root)
+    {
+        torch.set_num_threads(1);
+        WriteMnist(Path.Combine(root, Data));
+        var images = Directory.CreateDirectory(Path.Combine(root, Images)).FullName;
+        for (int i = 0; i < 4; i++) BadFiles.WritePng(Path.Combine(images, $"digit-{i}.png"), 28, (byte)(40 + i * 50));
+        var run = Path.Combine(root, Run);
+        WriteRun(run);
+        WritePrior(Path.Combine(root, Prior));
+        VqVaeOnnxExporter.ExportCheckpoint(run);
+        foreach (var (shard, index) in new[] { (Shard0, 0), (Shard1, 1) })
+        {
+            using var stdout = new StringWriter();
+            using var stderr = new StringWriter();
+            int code = ScoreCli.Run(["score", "--model", run, "--images", images, "--out", Path.Combine(root, shard), "--shard", $"{index}/2"], stdout, stderr);
+            if (code != 0) throw new InvalidOperationException($"scoring {shard} of the world failed: {stderr}");
+        }
+        using var classifier = new DigitClassifier();
+        OutputFolder.Write(Path.Combine(root, Classifier), ClassifierCommand.TrainTool, temp =>
+        {
+            classifier.save(Path.Combine(temp, ClassifierTraining.WeightsFile));
+            File.WriteAllText(Path.Combine(temp, ClassifierCommand.AccuracyFile), "validation accuracy 0.1000 on 4 digits\n");
+        });
+    }
+
+    static void WriteMnist(string folder)
+    {
+        Directory.CreateDirectory(folder);
+        var rng = new Random(3);
+        foreach (var (images, labels, count) in new[] { (MnistDataset.TrainImages, MnistDataset.TrainLabels, 12), (MnistDataset.TestImages, MnistDataset.TestLabels, 4) })
+        {
+            var pixels = new byte[count * 28 * 28];
+            rng.NextBytes(pixels);
+            IdxWriter.WriteImages(Path.Combine(folder, images), pixels, count, 28, 28);
+            IdxWriter.WriteLabels(Path.Combine(folder, labels), Enumerable.Range(0, count).Select(i => (byte)(i % 10)).ToArray());
+        }
+    }
+
+    /// <summary>A run as `train` leaves it: best/ and last/ checkpoints, metrics.csv, the manifest.</summary>
+    static void WriteRun(string run)
+    {
+        var config = new ModelConfig { Channels = 1, Height = 28, Width = 28, PatchSize = 4, HiddenSize = 8, CodebookSize = 8 };
+        var metrics = new EpochMetrics { Epoch = 1, ValidationMse = 0.05, ActiveCodes = 4, Perplexity = 3.5 };
+        var info = new CheckpointInfo
+        {
+            Model = config, Epoch = 1, Metrics = metrics,
+            Training = new TrainingSettings { Preset = "mnist", Dataset = "mnist", DataPath = Data, Epochs = 1, BatchSize = 8, LearningRate = 1e-3, Seed = 1 },
+        };
+        torch.manual_seed(1);
+        using var model = new VqVaeModel(config);
+        Checkpoint.Save(Path.Combine(run, Checkpoint.BestFolder), model, info);
+        Checkpoint.Save(Path.Combine(run, Checkpoint.LastFolder), model, info);
+        MetricsCsv.Write(Path.Combine(run, TrainingLoop.MetricsFile), [metrics]);
+        OutputFolder.Mark(run, TrainerCli.Tool);
+    }
+
+    /// <summary>A prior over the run's 7×7 maps of 8 codes, as `prior` leaves it in RUN/prior.</summary>
+    static void WritePrior(string folder)
+    {
+        torch.manual_seed(2);
+        using var prior = new GatedPixelCnn(new PriorConfig { CodebookSize = 8, Height = 7, Width = 7, Channels = 8, Layers = 2 });
+        PriorCheckpoint.Save(Path.Combine(folder, Checkpoint.BestFolder), prior, new PriorInfo { Prior = prior.Config, Epoch = 1 });
+        OutputFolder.Mark(folder, PriorCommand.Tool);
+    }
+}
