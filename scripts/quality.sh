@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The runs behind docs/QUALITY.md: the seed's recipe against the codebook options and the conv model,
+# The runs behind docs/QUALITY.md: the reference post's recipe against the codebook options and the conv model,
 # same data, same seed, same epoch budget. Each run is a plain `vqvae-train train`; the table is
 # `vqvae-train report`. Runs are independent: pass their names to run a subset, e.g.
 #   scripts/quality.sh mnist-post mnist-plus

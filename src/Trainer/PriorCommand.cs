@@ -75,9 +75,10 @@ public static class PriorCommand
                 {
                     var loop = new PriorTrainingLoop(options, train, validation, vqvae);
                     if (resume) loop.RestoreFrom(outDir);
-                    else Replace(outDir, exists);
+                    else RunFolderUntilModel.Start(outDir, exists, Tool);
                     var view = new PriorConsoleView();
-                    view.Run(() => loop.Run(outDir, view));
+                    try { view.Run(() => loop.Run(outDir, view)); }
+                    finally { if (!resume) RunFolderUntilModel.End(outDir, PriorTrainingLoop.MetricsFile); }
                     var best = loop.History.MinBy(m => m.ValidationBitsPerCode)!;
                     AnsiConsole.MarkupLineInterpolated(
                         $"best epoch {best.Epoch}: {best.ValidationBitsPerImage:F1} bits per code map ({best.ValidationBitsPerCode:F3} per code; uniform {best.UniformBitsPerCode:F3}, histogram {best.HistogramBitsPerCode:F3}) → [green]{outDir}[/]");
@@ -122,14 +123,6 @@ public static class PriorCommand
     }
 
     static string FullPath(string path) => Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));
-
-    /// <summary>Clears an earlier prior (checked to be one) and marks the folder as this command's from the start, as `train` does.</summary>
-    static void Replace(string outDir, bool exists)
-    {
-        if (exists) Directory.Delete(outDir, recursive: true);
-        Directory.CreateDirectory(outDir);
-        OutputFolder.Mark(outDir, Tool);
-    }
 
     /// <summary>A resumed prior keeps its own shape and settings; only --epochs may extend it.</summary>
     static PriorTrainingOptions Options(ParseResult parse, string checkpointDir, PriorInfo? resumed)

@@ -40,12 +40,11 @@ public static class TrainRun
             CacheReport.Print(data);
             var loop = new TrainingLoop(options, data.Train, data.Validation);
             if (resume) loop.RestoreFrom(outDir);
-            else StartFolder(outDir, exists);
+            else RunFolderUntilModel.Start(outDir, exists, TrainerCli.Tool);
 
             var view = new TrainingConsoleView();
             try { view.Run(() => loop.Run(outDir, view)); }
-            finally { if (!resume && !HoldsModel(outDir)) keptMetrics = RemoveUnfinished(outDir); }
-            AtomicFile.Keep(outDir);
+            finally { if (!resume) keptMetrics = RunFolderUntilModel.End(outDir, TrainingLoop.MetricsFile); }
 
             AnsiConsole.MarkupLine("[grey]drawing pictures from the best checkpoint…[/]");
             var (best, info) = Checkpoint.Load(outDir, loop.Model.parameters().First().device);
@@ -69,39 +68,6 @@ public static class TrainRun
         {
             return TrainerCli.Fail(OutOfMemory.Describe(options));
         }
-    }
-
-    /// <summary>
-    /// A fresh run's folder holds no model until its first best/ checkpoint is in place: until then a
-    /// signal removes it with the temporaries, and a failure (divergence, a full disk) removes it here,
-    /// so no folder under the final name looks like a run without being one.
-    /// </summary>
-    static void StartFolder(string outDir, bool replaceExisting)
-    {
-        if (replaceExisting) Directory.Delete(outDir, recursive: true);
-        Directory.CreateDirectory(outDir);
-        AtomicFile.TrackUnfinished(outDir, Path.Combine(outDir, Checkpoint.BestFolder));
-        OutputFolder.Mark(outDir, TrainerCli.Tool);
-    }
-
-    static bool HoldsModel(string outDir) => Directory.Exists(Path.Combine(outDir, Checkpoint.BestFolder));
-
-    /// <summary>Removes a fresh run's folder that holds no model; returns where its metrics.csv was kept, if it had one.</summary>
-    static string? RemoveUnfinished(string outDir)
-    {
-        string? kept = null;
-        var metrics = Path.Combine(outDir, TrainingLoop.MetricsFile);
-        if (File.Exists(metrics))
-        {
-            // The diagnosis of a diverged first epoch outlives the folder, in the temp folder the message names.
-            kept = Path.Combine(Path.GetTempPath(), $"vqvae-train-unfinished-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Environment.ProcessId}-metrics.csv");
-            try { File.Copy(metrics, kept, overwrite: true); }
-            catch (IOException) { kept = null; }
-        }
-        AtomicFile.Keep(outDir);
-        try { Directory.Delete(outDir, recursive: true); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
-        return kept;
     }
 
     static TrainingOptions ResumedOptions(CheckpointInfo saved, TrainingOptions given, int? epochs)

@@ -78,6 +78,31 @@ public class PriorCliTests
     }
 
     [Fact]
+    public async Task A_signal_before_the_priors_first_checkpoint_leaves_no_prior_folder()
+    {
+        using var dir = new TempFolder();
+        var run = TrainTinyVqVae(dir.Path);
+        var args = Prior(run, "--epochs", "1").ToList();
+        args[args.IndexOf("--max-steps-per-epoch") + 1] = "100000";
+        using var process = ChildProcess.Start(Trainer, args);
+        _ = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        var prior = Path.Combine(run, PriorCheckpoint.DefaultFolder);
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        while (!File.Exists(Path.Combine(prior, OutputFolder.ManifestFile)))
+        {
+            Assert.True(DateTime.UtcNow < deadline && !process.HasExited, "the prior never started its folder");
+            Thread.Sleep(20);
+        }
+        BadFiles.Signal(process, "TERM");
+        Assert.True(process.WaitForExit(TimeSpan.FromSeconds(30)), "the process did not stop");
+        Assert.Equal(143, process.ExitCode);
+        Assert.Contains("stopped by SIGTERM", await stderr);
+        Assert.False(Directory.Exists(prior));
+        Assert.True(Directory.Exists(Path.Combine(run, Checkpoint.BestFolder)));
+    }
+
+    [Fact]
     public void Report_given_a_checkpoint_folder_names_the_run_folder_to_give_instead()
     {
         using var dir = new TempFolder();

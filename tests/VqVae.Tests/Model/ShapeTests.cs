@@ -3,13 +3,13 @@ using static TorchSharp.torch;
 
 namespace VqVae.Tests.Model;
 
-/// <summary>The tensor shapes the seed lists, step by step, for both of its data sets.</summary>
+/// <summary>The tensor shapes the reference post lists, step by step, for both of its data sets.</summary>
 public class ShapeTests
 {
     [Theory]
     [InlineData(1, 28, 28, 4, 256, 128)] // MNIST preset
     [InlineData(3, 40, 40, 2, 256, 128)] // Pokémon preset
-    public void Every_step_has_the_seeds_shape(int c, int h, int w, int p, int d, int k)
+    public void Every_step_has_the_posts_shape(int c, int h, int w, int p, int d, int k)
     {
         using var scope = NewDisposeScope();
         manual_seed(1);
