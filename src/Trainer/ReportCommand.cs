@@ -63,7 +63,7 @@ public static class ReportCommand
     static string Row(string run, CheckpointInfo info)
     {
         var m = BestMetrics(run, info);
-        var history = EpochSeconds(Path.Combine(run, TrainingLoop.MetricsFile));
+        var history = MetricsCsv.ReadColumn(Path.Combine(run, TrainingLoop.MetricsFile), "seconds");
         var c = info.Training?.Codebook ?? new CodebookTraining();
         var model = info.Model;
         var codebook = model.Quantizer == QuantizerKind.Fsq ? "implicit grid" : string.Join(" + ", new[]
@@ -75,20 +75,6 @@ public static class ReportCommand
         }.Where(s => s != null));
         return string.Create(CultureInfo.InvariantCulture,
             $"| {RunName(run)} | {KebabCase.Name(model.Arch)} | {Quantizer(model)} | {codebook} | {info.Training?.LearningRate:G3} | {info.Epoch} | {model.BitsPerImage:F0} | {m.ValidationMse:F4} | {m.ValidationPsnr:F2} | {PerLevel(m.ActiveCodes.ToString(CultureInfo.InvariantCulture), m.LevelActiveCodes?.Select(a => a.ToString(CultureInfo.InvariantCulture)))} | {PerLevel(m.Perplexity.ToString("F1", CultureInfo.InvariantCulture), m.LevelPerplexity?.Select(p => p.ToString("F1", CultureInfo.InvariantCulture)))} | {history.Sum() / 60:F1} |");
-    }
-
-    /// <summary>The seconds of every epoch in metrics.csv, found by the column's name.</summary>
-    static IEnumerable<double> EpochSeconds(string path)
-    {
-        var lines = File.ReadAllLines(path);
-        int column = lines.Length == 0 ? -1 : Array.IndexOf(lines[0].Split(','), "seconds");
-        if (column < 0) throw new InvalidDataException($"{path}: no 'seconds' column in its header");
-        return lines.Skip(1).Where(line => line.Length > 0).Select(line =>
-        {
-            var fields = line.Split(',');
-            return column < fields.Length && double.TryParse(fields[column], NumberStyles.Float, CultureInfo.InvariantCulture, out var s)
-                ? s : throw new InvalidDataException($"{path}: a row without a number in its 'seconds' column");
-        }).ToList();
     }
 
     static RateDistortionPoint Point(string run, CheckpointInfo info) =>

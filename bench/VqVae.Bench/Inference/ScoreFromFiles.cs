@@ -21,7 +21,7 @@ public static class ScoreFromFiles
         if (batchSize is int n) args.AddRange(["--batch-size", $"{n}"]);
         var run = MonitoredProcess.Run("vqvae-score.dll", args, workDir)
             .EnsureSucceeded("vqvae-score score" + (batchSize is int b ? $" --batch-size {b}" : ""));
-        var summary = RunSummary.FromJson(File.ReadAllText(Path.Combine(outDir, "summary.json")));
+        var summary = RunSummary.FromJson(File.ReadAllText(Path.Combine(outDir, FolderScorer.SummaryFile)));
         if (summary.Scored != expected)
             throw new InvalidDataException($"vqvae-score scored {summary.Scored} of {summary.Found} files, expected {expected}");
         Directory.Delete(outDir, recursive: true);

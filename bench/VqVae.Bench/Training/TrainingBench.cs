@@ -70,12 +70,5 @@ public static class TrainingBench
     public static string OutputFolder(string preset) => $"train-{preset}";
 
     /// <summary>The training throughput of each epoch, from a run's metrics.csv.</summary>
-    internal static List<double> ReadImagesPerSecond(string metricsCsv)
-    {
-        var lines = File.ReadAllLines(metricsCsv);
-        int column = Array.IndexOf(lines[0].Split(','), "images_per_second");
-        if (column < 0) throw new InvalidDataException($"{metricsCsv}: no images_per_second column");
-        return lines.Skip(1).Where(l => l.Length > 0)
-            .Select(l => double.Parse(l.Split(',')[column], CultureInfo.InvariantCulture)).ToList();
-    }
+    internal static List<double> ReadImagesPerSecond(string metricsCsv) => [.. MetricsCsv.ReadColumn(metricsCsv, "images_per_second")];
 }

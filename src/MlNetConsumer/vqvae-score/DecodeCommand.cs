@@ -50,7 +50,7 @@ internal static class DecodeCommand
                     if (problem is not null) stderr.WriteLine($"failed: {path}: {problem}");
                     tick();
                 }));
-            AtomicFile.WriteAllText(Path.Combine(temp, "summary.json"), summary.ToJson());
+            AtomicFile.WriteAllText(Path.Combine(temp, FolderScorer.SummaryFile), summary.ToJson());
         });
 
         stdout.WriteLine(string.Format(CultureInfo.InvariantCulture, "decoded {0} of {1} rows ({2} failed) in {3:F1}s on {4}",

@@ -60,7 +60,7 @@ internal static class SampleCommand
         OutputFolder.Write(output, ScoreCli.Tool, temp =>
         {
             var samples = Directory.CreateDirectory(Path.Combine(temp, SamplesFolder)).FullName;
-            using (var csv = new StreamWriter(Path.Combine(temp, "codes.csv")))
+            using (var csv = new StreamWriter(Path.Combine(temp, FolderScorer.CodesFile)))
             {
                 CodesCsv.WriteHeader(csv, c.CodeCount);
                 for (int n = 0; n < count; n++)
@@ -77,7 +77,7 @@ internal static class SampleCommand
                 command = "sample", model = sampler.Model.Folder, prior = sampler.PriorPath, count, label, temperature, seed,
                 seconds, samples_per_second = count / seconds,
             };
-            File.WriteAllText(Path.Combine(temp, "summary.json"), JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true }));
+            File.WriteAllText(Path.Combine(temp, FolderScorer.SummaryFile), JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true }));
         });
         stdout.WriteLine(string.Format(CultureInfo.InvariantCulture, "sampled {0} images ({1}×{2} codes each) in {3:F2}s: {4:F1} samples/s",
             count, c.Height, c.Width, seconds, count / seconds));

@@ -43,6 +43,32 @@ public sealed record ModelConfig
     [JsonIgnore] public int LatentWidth => Width / PatchSize;
     /// <summary>How many codes one latent position holds: the depth for RVQ, else one.</summary>
     [JsonIgnore] public int CodesPerPosition => Quantizer == QuantizerKind.Rvq ? Depth : 1;
+    /// <summary>Length of one image as the graphs take it: C·H·W.</summary>
+    [JsonIgnore] public int PixelCount => Channels * Height * Width;
+    /// <summary>The codes of one image: h·w positions × codes per position.</summary>
+    [JsonIgnore] public int CodeCount => LatentHeight * LatentWidth * CodesPerPosition;
+    /// <summary>The shape of one image's codes, the codes tensor without its batch axis: [h, w], or [h, w, L] for residual VQ.</summary>
+    [JsonIgnore] public int[] CodeShape => CodesPerPosition == 1 ? [LatentHeight, LatentWidth] : [LatentHeight, LatentWidth, CodesPerPosition];
+    /// <summary>The shape of one image's latent, NHWC without its batch axis: [h, w, D].</summary>
+    [JsonIgnore] public int[] LatentShape => [LatentHeight, LatentWidth, HiddenSize];
+    /// <summary>The shape of one image, planar: [C, H, W].</summary>
+    [JsonIgnore] public int[] ImageShape => [Channels, Height, Width];
+
+    /// <summary>
+    /// Every field of config.json whose value differs from <paramref name="other"/>'s, as "name a vs b";
+    /// derived from the serialized form, so a field added to the record is compared without being listed.
+    /// </summary>
+    public IReadOnlyList<string> Differences(ModelConfig other)
+    {
+        var a = JsonSerializer.SerializeToNode(this, Json)!.AsObject();
+        var b = JsonSerializer.SerializeToNode(other, Json)!.AsObject();
+        return a.Select(p => p.Key).Union(b.Select(p => p.Key))
+            .Select(key => (Key: key, A: a[key]?.ToJsonString() ?? "none", B: b[key]?.ToJsonString() ?? "none"))
+            .Where(f => f.A != f.B)
+            .Select(f => $"{f.Key} {f.A.Trim('"')} vs {f.B.Trim('"')}")
+            .ToList();
+    }
+
     /// <summary>What one image's code map can say: positions × codes per position × log2 of the codes each can take.</summary>
     [JsonIgnore] public double BitsPerImage => (double)LatentHeight * LatentWidth * CodesPerPosition * Math.Log2(CodebookSize);
 

@@ -35,5 +35,19 @@ public static class MetricsCsv
         AtomicFile.WriteAllText(path, text.ToString());
     }
 
+    /// <summary>One column of every epoch, found by its name in the header (columns are added over versions).</summary>
+    public static IReadOnlyList<double> ReadColumn(string path, string column)
+    {
+        var lines = File.ReadAllLines(path);
+        int index = lines.Length == 0 ? -1 : Array.IndexOf(lines[0].Split(','), column);
+        if (index < 0) throw new InvalidDataException($"{path}: no '{column}' column in its header");
+        return lines.Skip(1).Where(line => line.Length > 0).Select(line =>
+        {
+            var fields = line.Split(',');
+            return index < fields.Length && double.TryParse(fields[index], NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
+                ? value : throw new InvalidDataException($"{path}: a row without a number in its '{column}' column");
+        }).ToList();
+    }
+
     static string Text(object value) => Convert.ToString(value, CultureInfo.InvariantCulture)!;
 }

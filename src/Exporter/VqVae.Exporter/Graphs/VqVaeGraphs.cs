@@ -25,7 +25,7 @@ public static class VqVaeGraphs
         var m = new ModuleOnnxMapper(g, model);
         g.AddInput(OnnxContract.Image, DataType.Float, ImageDims(c), $"float32 [N, {c.Channels}, {c.Height}, {c.Width}] pixels in 0..1, NCHW.");
         EncoderBody(m, model.encoder, c, OnnxContract.Image, OnnxContract.ZE, Int8For(m, precision));
-        g.AddOutput(OnnxContract.ZE, DataType.Float, LatentDims(c, c.HiddenSize), $"float32 [N, {c.LatentHeight}, {c.LatentWidth}, {c.HiddenSize}] encoder output, NHWC.");
+        g.AddOutput(OnnxContract.ZE, DataType.Float, LatentDims(c), $"float32 [N, {c.LatentHeight}, {c.LatentWidth}, {c.HiddenSize}] encoder output, NHWC.");
         return Finish(g, info, precision);
     }
 
@@ -39,10 +39,10 @@ public static class VqVaeGraphs
         var c = model.Config;
         var g = new OnnxGraphBuilder("vqvae_quantizer", QuantizerDoc(c));
         var m = new ModuleOnnxMapper(g, model);
-        g.AddInput(OnnxContract.ZE, DataType.Float, LatentDims(c, c.HiddenSize), $"float32 [N, {c.LatentHeight}, {c.LatentWidth}, {c.HiddenSize}] encoder output, NHWC.");
+        g.AddInput(OnnxContract.ZE, DataType.Float, LatentDims(c), $"float32 [N, {c.LatentHeight}, {c.LatentWidth}, {c.HiddenSize}] encoder output, NHWC.");
         QuantizerGraph.Quantize(m, model.quantizer, c, OnnxContract.ZE);
         g.AddOutput(OnnxContract.Codes, DataType.Int64, CodeDims(c), CodesDoc(c));
-        g.AddOutput(OnnxContract.ZQ, DataType.Float, LatentDims(c, c.HiddenSize), c.Quantizer switch
+        g.AddOutput(OnnxContract.ZQ, DataType.Float, LatentDims(c), c.Quantizer switch
         {
             QuantizerKind.Rvq => $"float32 [N, {c.LatentHeight}, {c.LatentWidth}, {c.HiddenSize}] the sum of the {c.Depth} chosen codebook vectors, NHWC.",
             QuantizerKind.Fsq => $"float32 [N, {c.LatentHeight}, {c.LatentWidth}, {c.HiddenSize}] the chosen grid point projected back to the latent width, NHWC.",
@@ -102,14 +102,14 @@ public static class VqVaeGraphs
         _ => throw new NotSupportedException($"no ONNX mapping for decoder {decoder.GetType().Name}"),
     };
 
-    static Dim[] ImageDims(ModelConfig c) => new Dim[] { Dim.Symbolic(OnnxContract.Batch), c.Channels, c.Height, c.Width };
+    static Dim[] ImageDims(ModelConfig c) => Batched(c.ImageShape);
 
     /// <summary>[N, h, w], or [N, h, w, L] for residual VQ.</summary>
-    static Dim[] CodeDims(ModelConfig c) => c.Quantizer == QuantizerKind.Rvq ? LatentDims(c, c.Depth) : LatentDims(c, null);
+    static Dim[] CodeDims(ModelConfig c) => Batched(c.CodeShape);
 
-    static Dim[] LatentDims(ModelConfig c, int? depth) => depth is int d
-        ? new Dim[] { Dim.Symbolic(OnnxContract.Batch), c.LatentHeight, c.LatentWidth, d }
-        : new Dim[] { Dim.Symbolic(OnnxContract.Batch), c.LatentHeight, c.LatentWidth };
+    static Dim[] LatentDims(ModelConfig c) => Batched(c.LatentShape);
+
+    static Dim[] Batched(int[] shape) => [Dim.Symbolic(OnnxContract.Batch), .. shape.Select(d => (Dim)d)];
 
     /// <summary>
     /// ONNX Runtime's CPU ConvInteger takes uint8 weights with one zero point per tensor and runs an

@@ -28,9 +28,9 @@ public sealed class VqVaeModelFolder
     public int LatentHeight => Config.LatentHeight;
     public int LatentWidth => Config.LatentWidth;
     public int CodesPerPosition => Config.CodesPerPosition;
-    public int CodeCount => LatentHeight * LatentWidth * CodesPerPosition;
+    public int CodeCount => Config.CodeCount;
     /// <summary>Length of one image vector (C·H·W).</summary>
-    public int PixelCount => Config.Channels * Config.Height * Config.Width;
+    public int PixelCount => Config.PixelCount;
 
     VqVaeModelFolder(string folder, CheckpointInfo info, bool hasEncoder)
     {
@@ -73,16 +73,7 @@ public sealed class VqVaeModelFolder
     /// <summary>Graphs exported from one checkpoint agree on every size; a mixed folder would decode garbage.</summary>
     static void CheckAgreement(GraphDescription a, GraphDescription b)
     {
-        var (x, y) = (a.Info.Model, b.Info.Model);
-        var fields = new (string Name, object A, object B)[]
-        {
-            ("arch", x.Arch, y.Arch), ("conv_channels", x.ConvChannels, y.ConvChannels), ("channels", x.Channels, y.Channels), ("height", x.Height, y.Height),
-            ("width", x.Width, y.Width), ("patch_size", x.PatchSize, y.PatchSize),
-            ("hidden_size", x.HiddenSize, y.HiddenSize), ("codebook_size", x.CodebookSize, y.CodebookSize),
-            ("quantizer", KebabCase.Name(x.Quantizer), KebabCase.Name(y.Quantizer)), ("depth", x.Depth, y.Depth),
-            ("levels", x.Levels?.ToString() ?? "none", y.Levels?.ToString() ?? "none"),
-        };
-        var differences = fields.Where(f => !f.A.Equals(f.B)).Select(f => $"{f.Name} {f.A} vs {f.B}").ToList();
+        var differences = a.Info.Model.Differences(b.Info.Model);
         if (differences.Count > 0)
             throw new InvalidDataException(
                 $"{a.FileName} and {b.FileName} in {Path.GetDirectoryName(a.Path)} disagree ({string.Join(", ", differences)}): "
@@ -120,23 +111,20 @@ public sealed class VqVaeModelFolder
         public void CheckTensors()
         {
             var c = Info.Model;
-            int h = c.LatentHeight, w = c.LatentWidth;
-            // Residual VQ's codes have one more axis, a code per level.
-            int[] codeDims = c.CodesPerPosition == 1 ? [h, w] : [h, w, c.CodesPerPosition];
             switch (FileName)
             {
                 case OnnxContract.EncoderFile:
-                    Expect(Inputs, VqVaeColumns.Pixels, typeof(float), c.Channels, c.Height, c.Width);
-                    Expect(Outputs, VqVaeColumns.Latent, typeof(float), h, w, c.HiddenSize);
+                    Expect(Inputs, VqVaeColumns.Pixels, typeof(float), c.ImageShape);
+                    Expect(Outputs, VqVaeColumns.Latent, typeof(float), c.LatentShape);
                     break;
                 case OnnxContract.QuantizerFile:
-                    Expect(Inputs, VqVaeColumns.Latent, typeof(float), h, w, c.HiddenSize);
-                    Expect(Outputs, VqVaeColumns.Codes, typeof(long), codeDims);
-                    Expect(Outputs, VqVaeColumns.QuantizedLatent, typeof(float), h, w, c.HiddenSize);
+                    Expect(Inputs, VqVaeColumns.Latent, typeof(float), c.LatentShape);
+                    Expect(Outputs, VqVaeColumns.Codes, typeof(long), c.CodeShape);
+                    Expect(Outputs, VqVaeColumns.QuantizedLatent, typeof(float), c.LatentShape);
                     break;
                 case OnnxContract.DecoderFile:
-                    Expect(Inputs, VqVaeColumns.Codes, typeof(long), codeDims);
-                    Expect(Outputs, VqVaeColumns.Reconstruction, typeof(float), c.Channels, c.Height, c.Width);
+                    Expect(Inputs, VqVaeColumns.Codes, typeof(long), c.CodeShape);
+                    Expect(Outputs, VqVaeColumns.Reconstruction, typeof(float), c.ImageShape);
                     break;
             }
         }

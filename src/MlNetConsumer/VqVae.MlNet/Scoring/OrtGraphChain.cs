@@ -20,8 +20,8 @@ internal sealed class OrtGraphChain : IDisposable
         quantizer = new InferenceSession(model.QuantizerPath, session);
         decoder = new InferenceSession(model.DecoderPath, session);
         var c = model.Config;
-        imageShape = [0, c.Channels, c.Height, c.Width];
-        codesShape = model.CodesPerPosition == 1 ? [0, model.LatentHeight, model.LatentWidth] : [0, model.LatentHeight, model.LatentWidth, model.CodesPerPosition];
+        imageShape = [0, .. c.ImageShape];
+        codesShape = [0, .. c.CodeShape];
     }
 
     /// <summary>
