@@ -53,7 +53,7 @@ grep -q '"scored": 20' "$work/scored/summary.json"
 
 step "the sample published for win-x64"
 dotnet publish samples/VqVaeMl.Sample -c Release -r win-x64 --self-contained false -v quiet -nologo -o "$work/win-x64"
-for lib in onnxruntime.dll libSkiaSharp.dll VqVae.MlNet.dll Microsoft.ML.OnnxRuntime.dll; do
+for lib in onnxruntime.dll libSkiaSharp.dll VqVaeMl.MlNet.dll Microsoft.ML.OnnxRuntime.dll; do
   [ -f "$work/win-x64/$lib" ] || { echo "error: the win-x64 publish lacks $lib" >&2; ls "$work/win-x64" >&2; exit 1; }
 done
 echo "package check: passed"

@@ -2,8 +2,8 @@
 // and decodes one code grid back into a PNG:
 //   dotnet run --project samples/VqVaeMl.Sample -- MODEL_DIR IMAGES_DIR OUT_DIR
 using Microsoft.ML;
-using VqVae.MlNetConsumer;
-using VqVae.MlNetConsumer.Scoring;
+using VqVaeMl.MlNet;
+using VqVaeMl.MlNet.Scoring;
 
 if (args.Length != 3)
 {
