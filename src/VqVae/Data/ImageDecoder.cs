@@ -53,8 +53,10 @@ public static class ImageDecoder
             var (w, h) = (source.Width * scale, source.Height * scale);
             destination = SKRect.Create((width - w) / 2, (height - h) / 2, w, h);
         }
-        using var paint = new SKPaint { FilterQuality = SKFilterQuality.High, IsAntialias = true };
-        canvas.DrawBitmap(source, destination, paint);
+        // Bicubic (Mitchell), the resampling SkiaSharp's former FilterQuality.High stood for.
+        using var image = SKImage.FromBitmap(source);
+        using var paint = new SKPaint { IsAntialias = true };
+        canvas.DrawImage(image, destination, new SKSamplingOptions(SKCubicResampler.Mitchell), paint);
         canvas.Flush();
         return target;
     }
