@@ -1,3 +1,4 @@
+using System.Globalization;
 using ScottPlot;
 using ScottPlot.TickGenerators;
 
@@ -37,8 +38,9 @@ static class Chart
         for (int k = decades.Min() - 1; k <= decades.Max() + 1; k++)
             for (int digit = 1; digit <= 9; digit++)
             {
-                double value = digit * Math.Pow(10, k);
-                if (digit is 1 or 2 or 5) ticks.AddMajor(Math.Log10(value), value.ToString("G3", System.Globalization.CultureInfo.InvariantCulture));
+                // Parsed rather than multiplied, so the label reads 0.3, not 0.30000000000000004.
+                double value = double.Parse($"{digit}e{k}", CultureInfo.InvariantCulture);
+                if (digit is 1 or 2 or 5) ticks.AddMajor(Math.Log10(value), value.ToString(CultureInfo.InvariantCulture));
                 else ticks.AddMinor(Math.Log10(value));
             }
         return ticks;

@@ -29,7 +29,8 @@ public static class LearningCurvePlot
             line.MarkerSize = values.Count <= 30 ? 6 : 0;
         }
         if (logY) plot.Axes.Left.TickGenerator = Chart.LogTicks(series.SelectMany(s => s.Values));
-        plot.ShowLegend(Alignment.UpperRight);
+        // Beside the data, not over it: a rising curve would end under a legend in a corner.
+        plot.ShowLegend(Edge.Bottom);
         return plot;
     }
 }
