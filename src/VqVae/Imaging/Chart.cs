@@ -29,12 +29,18 @@ static class Chart
     /// </summary>
     public static double Log(double value) => value > 0 ? Math.Log10(value) : double.NaN;
 
-    /// <summary>Ticks at 1, 2 and 5 × 10^k labelled with the value, minor ticks at the other digits, spanning <paramref name="values"/>.</summary>
+    /// <summary>Whether <paramref name="values"/> (their positive, finite ones) span at least a factor of <paramref name="factor"/>.</summary>
+    public static bool Spans(IEnumerable<double> values, double factor)
+    {
+        var positive = values.Where(v => v > 0 && double.IsFinite(v)).ToList();
+        return positive.Count > 0 && positive.Max() >= factor * positive.Min();
+    }
+
+    /// <summary>Ticks for a log axis spanning <paramref name="values"/>: at 1, 2 and 5 × 10^k, labelled with the value, minor ticks at the other digits.</summary>
     public static NumericManual LogTicks(IEnumerable<double> values)
     {
-        var decades = values.Where(v => v > 0 && double.IsFinite(v)).Select(v => (int)Math.Floor(Math.Log10(v))).ToList();
+        var decades = values.Where(v => v > 0 && double.IsFinite(v)).Select(v => (int)Math.Floor(Math.Log10(v))).DefaultIfEmpty(0).ToList();
         var ticks = new NumericManual();
-        if (decades.Count == 0) return ticks;
         for (int k = decades.Min() - 1; k <= decades.Max() + 1; k++)
             for (int digit = 1; digit <= 9; digit++)
             {

@@ -21,7 +21,6 @@ public static class RateDistortionPlot
         // Bits double with each residual level, so a log axis spreads depth 1, 2 and 4 evenly.
         var markers = plot.Add.Markers(points.Select(p => Chart.Log(p.BitsPerImage)).ToArray(), points.Select(p => p.Psnr).ToArray(),
             MarkerShape.FilledCircle, size: 10);
-        plot.Axes.Bottom.TickGenerator = Chart.LogTicks(points.Select(p => p.BitsPerImage));
         // Runs at the same rate sit on one vertical line, often within a fraction of a dB: their labels
         // alternate right and left of the points so that neighbours do not print over each other.
         foreach (var sameRate in points.GroupBy(p => p.BitsPerImage))
@@ -39,6 +38,7 @@ public static class RateDistortionPlot
         double minBits = points.Min(p => p.BitsPerImage), maxBits = points.Max(p => p.BitsPerImage);
         double minPsnr = points.Min(p => p.Psnr), maxPsnr = points.Max(p => p.Psnr);
         plot.Axes.SetLimits(Chart.Log(minBits / 1.4), Chart.Log(maxBits * 2.5), Math.Floor(minPsnr - 1), Math.Ceiling(maxPsnr + 1));
+        plot.Axes.Bottom.TickGenerator = Chart.LogTicks([minBits / 1.4, maxBits * 2.5]);
         return plot;
     }
 }

@@ -51,10 +51,26 @@ public class LearningCurvePlotTests
         Assert.True(chart.HasColourAt(5, Math.Log10(0.02), loss.Color));
         // Epochs 3 and 4 (zero, NaN) are a gap: no line straight from epoch 2 to 5.
         Assert.False(chart.HasColourAt(3.5, (Math.Log10(0.5) + Math.Log10(0.02)) / 2, loss.Color, radius: 2));
-        var ticks = ((ScottPlot.TickGenerators.NumericManual)plot.Axes.Left.TickGenerator).Ticks.Where(t => t.IsMajor).ToList();
+        var ticks = plot.Axes.Left.TickGenerator.Ticks.Where(t => t.IsMajor).ToList();
         Assert.Contains(ticks, t => t.Label == "0.02" && Math.Abs(t.Position - Math.Log10(0.02)) < 1e-12);
         Assert.Contains(ticks, t => t.Label == "1" && t.Position == 0);
         Assert.Contains(ticks, t => t.Label == "0.5" && Math.Abs(t.Position - Math.Log10(0.5)) < 1e-12);
+    }
+
+    [Fact]
+    public void Values_within_a_factor_of_3_asked_for_on_a_log_axis_get_a_linear_one_with_labelled_ticks()
+    {
+        // One epoch of three curves: a log axis this narrow may hold no 1-2-5 tick at all.
+        var plot = LearningCurvePlot.Build([("train", [0.241]), ("validation", [0.227])], "Loss", "loss", logY: true);
+        var train = plot.GetPlottables<Scatter>().First();
+        using var chart = new RenderedChart(plot);
+
+        Assert.True(chart.HasColourAt(1, 0.241, train.Color));
+        var limits = plot.Axes.GetLimits();
+        var inView = plot.Axes.Left.TickGenerator.Ticks.Where(t => t.IsMajor && t.Position >= limits.Bottom && t.Position <= limits.Top).ToList();
+        Assert.True(inView.Count >= 2, $"{inView.Count} labelled ticks between {limits.Bottom} and {limits.Top}");
+        foreach (var tick in inView)
+            Assert.Equal(tick.Position, double.Parse(tick.Label, System.Globalization.CultureInfo.InvariantCulture), 1e-9);
     }
 
     [Fact]
