@@ -58,10 +58,10 @@ for lib in onnxruntime.dll libSkiaSharp.dll VqVae.MlNet.dll Microsoft.ML.OnnxRun
   [ -f "$work/win-x64/$lib" ] || { echo "error: the win-x64 publish lacks $lib" >&2; ls "$work/win-x64" >&2; exit 1; }
 done
 command -v wine >/dev/null || { echo "error: wine is not installed (apt-get install wine wine64)" >&2; exit 1; }
-# A fresh prefix, no Mono or Gecko installer (the app carries its own .NET runtime). .NET's
-# write-xor-execute code pages crash the runtime under Wine 8 ("Internal CLR error" when ML.NET's
-# dynamic methods are freed), so they are turned off for this run.
-export WINEPREFIX="$work/wine" WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
+# A fresh prefix (the app carries its own .NET runtime). .NET's write-xor-execute code pages crash
+# the runtime under Wine 8 ("Internal CLR error" when ML.NET's dynamic methods are freed), so they are
+# turned off for this run. Wine's own mscoree stays: it is what loads the runtime's assemblies.
+export WINEPREFIX="$work/wine" WINEDEBUG=-all
 win() { winepath -w "$1"; }
 DOTNET_EnableWriteXorExecute=0 wine "$work/win-x64/VqVaeMl.Sample.exe" "$(win "$work/model")" "$(win "$work/images")" "$(win "$work/sample-win-x64")" \
   | tee "$work/sample-win-x64.log"
