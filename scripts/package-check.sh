@@ -60,10 +60,11 @@ done
 command -v wine >/dev/null || { echo "error: wine is not installed (apt-get install wine wine64)" >&2; exit 1; }
 # A fresh prefix (the app carries its own .NET runtime). .NET's write-xor-execute code pages crash
 # the runtime under Wine 8 ("Internal CLR error" when ML.NET's dynamic methods are freed), so they are
-# turned off for this run. Wine's own mscoree stays: it is what loads the runtime's assemblies.
+# turned off for this run. Wine's mscoree stays on (turning it off, a common way to skip Wine's Mono
+# installer, keeps the runtime from loading its own System.Runtime.dll).
 export WINEPREFIX="$work/wine" WINEDEBUG=-all
 win() { winepath -w "$1"; }
-DOTNET_EnableWriteXorExecute=0 wine "$work/win-x64/VqVaeMl.Sample.exe" "$(win "$work/model")" "$(win "$work/images")" "$(win "$work/sample-win-x64")" \
+DOTNET_EnableWriteXorExecute=0 timeout 600 wine "$work/win-x64/VqVaeMl.Sample.exe" "$(win "$work/model")" "$(win "$work/images")" "$(win "$work/sample-win-x64")" \
   | tee "$work/sample-win-x64.log"
 wineserver -w   # this prefix's server gone before its folder is removed
 grep -q "^execution provider: CPU" "$work/sample-win-x64.log"
