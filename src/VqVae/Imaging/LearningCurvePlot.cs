@@ -34,7 +34,7 @@ public static class LearningCurvePlot
             line.MarkerSize = values.Count <= 30 ? 6 : 0;
         }
         if (log) plot.Axes.Left.TickGenerator = Chart.LogTicks(series.SelectMany(s => s.Values));
-        // Beside the data, not over it: a rising curve would end under a legend in a corner.
+        // Below the data, not over it: a rising curve would end under a legend in a corner.
         plot.ShowLegend(Edge.Bottom);
         return plot;
     }

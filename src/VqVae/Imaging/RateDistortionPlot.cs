@@ -19,7 +19,7 @@ public static class RateDistortionPlot
     {
         var plot = Chart.Create(title, "bits per image (positions × log2 codes per position)", "validation PSNR (dB)");
         // Bits double with each residual level, so a log axis spreads depth 1, 2 and 4 evenly.
-        var markers = plot.Add.Markers(points.Select(p => Chart.Log(p.BitsPerImage)).ToArray(), points.Select(p => p.Psnr).ToArray(),
+        plot.Add.Markers(points.Select(p => Chart.Log(p.BitsPerImage)).ToArray(), points.Select(p => p.Psnr).ToArray(),
             MarkerShape.FilledCircle, size: 10);
         // Runs at the same rate sit on one vertical line, often within a fraction of a dB: their labels
         // alternate right and left of the points so that neighbours do not print over each other.
