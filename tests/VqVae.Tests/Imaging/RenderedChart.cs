@@ -22,11 +22,11 @@ sealed class RenderedChart : IDisposable
         var p = plot.GetPixel(new Coordinates(x, y));
         var wanted = new SKColor(colour.R, colour.G, colour.B, colour.A);
         for (int dy = -radius; dy <= radius; dy++)
-        for (int dx = -radius; dx <= radius; dx++)
-        {
-            int px = (int)Math.Round(p.X) + dx, py = (int)Math.Round(p.Y) + dy;
-            if (px >= 0 && py >= 0 && px < Png.Width && py < Png.Height && Png.GetPixel(px, py) == wanted) return true;
-        }
+            for (int dx = -radius; dx <= radius; dx++)
+            {
+                int px = (int)Math.Round(p.X) + dx, py = (int)Math.Round(p.Y) + dy;
+                if (px >= 0 && py >= 0 && px < Png.Width && py < Png.Height && Png.GetPixel(px, py) == wanted) return true;
+            }
         return false;
     }
 
