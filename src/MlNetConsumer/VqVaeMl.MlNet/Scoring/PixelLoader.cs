@@ -12,7 +12,7 @@ namespace VqVaeMl.MlNet.Scoring;
 /// A cursor, not a PredictionEngine, so that the images' lifetime is ours to end per batch: ML.NET's image getters
 /// dispose a row's MLImage when they make the next row's, and disposing the mapped row at the end of the
 /// batch runs the steps' disposers, which free the last row's — no decoded or resized image of a batch outlives it. (ConvertToGrayscale still
-/// leaves one bitmap per image to the finalizer: ML.NET 5.0.1's MLImage.CloneWithGrayscale allocates an
+/// leaves one bitmap per image to the finalizer: ML.NET's MLImage.CloneWithGrayscale (5.0.1 and 6.0.0) allocates an
 /// SKBitmap it never uses nor disposes, out of any caller's reach.)
 /// </remarks>
 internal sealed class PixelLoader
