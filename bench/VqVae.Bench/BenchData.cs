@@ -1,5 +1,5 @@
 using VqVae.Data;
-using VqVae.MlNetConsumer.Scoring;
+using VqVaeMl.MlNet.Scoring;
 
 namespace VqVae.Bench;
 

@@ -1,9 +1,9 @@
 // Scores a few images with exported VQ-VAE graphs through ML.NET, saves and reloads the ML.NET model,
-// and decodes one code grid back into a PNG:
+// writes the codes to codes.txt and decodes one code grid back into a PNG:
 //   dotnet run --project samples/VqVaeMl.Sample -- MODEL_DIR IMAGES_DIR OUT_DIR
 using Microsoft.ML;
-using VqVae.MlNetConsumer;
-using VqVae.MlNetConsumer.Scoring;
+using VqVaeMl.MlNet;
+using VqVaeMl.MlNet.Scoring;
 
 if (args.Length != 3)
 {
@@ -43,6 +43,11 @@ for (int i = 0; i < images.Count; i++)
     }
 }
 Console.WriteLine($"saved and reloaded {zip}: same codes for {images.Count} images");
+
+// Every code of every image, one image a line, to compare runs (on Linux and on Windows, say) exactly.
+var codesTxt = Path.Combine(outDir, "codes.txt");
+File.WriteAllLines(codesTxt, images.Select((path, i) => $"{Path.GetFileName(path)}: {string.Join(' ', codes[i])}"));
+Console.WriteLine($"wrote the codes of {images.Count} images to {codesTxt}");
 
 var decoder = VqVaeScoringModel.ForCodes(ml, VqVaeModelFolder.OpenDecoder(modelDir));
 var decoded = decoder.CreateCodesEngine<VqVaeDecoded>().Predict(new VqVaeCodesInput { Codes = codes[0] });

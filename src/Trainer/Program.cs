@@ -1,3 +1,4 @@
+using VqVae.Cli;
 using VqVae;
 using VqVae.Trainer;
 using VqVae.Training;

@@ -147,6 +147,6 @@ public static class TrainCommand
         foreach (var option in new Option[] { Ste, CodebookUpdate, KmeansInit, DeadCodeThreshold, EmaDecay, Beta })
             if (parse.GetResult(option) is { Implicit: false })
                 throw new ArgumentException($"{option.Name}: --quantizer fsq has no codebook to train (it rounds with its own straight-through gradient)");
-        return codebook with { Update = VqVae.Checkpoints.CodebookUpdate.Loss, KmeansInit = false, DeadCodeThreshold = 0 };
+        return codebook with { Update = VqVaeMl.Common.CodebookUpdate.Loss, KmeansInit = false, DeadCodeThreshold = 0 };
     }
 }

@@ -1,3 +1,4 @@
+using VqVae.Cli;
 using Spectre.Console;
 using VqVae.Checkpoints;
 using VqVae.Data.Cache;

@@ -1,3 +1,4 @@
+using VqVae.Cli;
 using System.CommandLine;
 using Spectre.Console;
 

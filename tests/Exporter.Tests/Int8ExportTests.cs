@@ -167,7 +167,7 @@ public sealed class Int8ExportTests(TrainedModels models) : IDisposable
             var meta = Read(dir, file).MetadataProps.ToDictionary(p => p.Key, p => p.Value);
             Assert.Equal(precision, meta[OnnxContract.PrecisionKey]);
             Assert.Equal(precision, JsonNode.Parse(meta[OnnxContract.MetadataKey])![OnnxContract.PrecisionField]!.GetValue<string>());
-            Assert.Equal(m.Info.Model, Checkpoints.CheckpointInfo.FromJson(meta[OnnxContract.MetadataKey], file).Model);
+            Assert.Equal(m.Info.Model, CheckpointInfo.FromJson(meta[OnnxContract.MetadataKey], file).Model);
         }
         var floatMeta = Read(m.OnnxDir, OnnxContract.EncoderFile).MetadataProps.ToDictionary(p => p.Key, p => p.Value);
         Assert.Equal("float32", floatMeta[OnnxContract.PrecisionKey]);

@@ -1,8 +1,8 @@
 using System.Globalization;
 using Microsoft.ML;
-using VqVae.MlNetConsumer.Scoring;
+using VqVaeMl.MlNet.Scoring;
 
-namespace VqVae.MlNetConsumer.Tests;
+namespace VqVaeMl.MlNet.Tests;
 
 /// <summary>
 /// The batched path (ML.NET's image steps, then one ONNX Runtime call per graph and batch) against ML.NET's

@@ -1,6 +1,6 @@
-using VqVae.MlNetConsumer.Cli;
+using VqVaeMl.MlNet.Cli;
 
-namespace VqVae.MlNetConsumer.Tests;
+namespace VqVaeMl.MlNet.Tests;
 
 /// <summary>Runs vqvae-score in-process and captures what it prints.</summary>
 internal static class Cli
@@ -21,7 +21,7 @@ internal static class CliProcess
 {
     public static Cli.Result Run(params string[] args)
     {
-        var run = TestSupport.ChildProcess.Run("vqvae-score.dll", args);
+        var run = VqVae.TestSupport.ChildProcess.Run("vqvae-score.dll", args);
         return new Cli.Result(run.ExitCode, run.Stdout, run.Stderr);
     }
 }

@@ -1,7 +1,7 @@
-using VqVae.MlNetConsumer.Scoring;
+using VqVaeMl.MlNet.Scoring;
 using VqVae.TestSupport;
 
-namespace VqVae.MlNetConsumer.Tests;
+namespace VqVaeMl.MlNet.Tests;
 
 /// <summary>
 /// Two `score` runs started at the same moment with the same --out, each on its own images: one writes the

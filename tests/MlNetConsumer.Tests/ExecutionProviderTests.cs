@@ -1,6 +1,6 @@
 using Microsoft.ML;
 
-namespace VqVae.MlNetConsumer.Tests;
+namespace VqVaeMl.MlNet.Tests;
 
 /// <summary>
 /// Asking for CUDA: with fallback the pipeline runs wherever ONNX Runtime can and says where; without

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using VqVae.TestSupport;
 
-namespace VqVae.MlNetConsumer.Tests;
+namespace VqVaeMl.MlNet.Tests;
 
 /// <summary>
 /// vqvae-score fed what a careless or hostile user gives it: one line naming the option or file, a

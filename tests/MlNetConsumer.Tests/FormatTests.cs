@@ -1,6 +1,6 @@
-using VqVae.MlNetConsumer.Scoring;
+using VqVaeMl.MlNet.Scoring;
 
-namespace VqVae.MlNetConsumer.Tests;
+namespace VqVaeMl.MlNet.Tests;
 
 /// <summary>codes.csv, shard selection and image metrics on their own.</summary>
 public sealed class FormatTests

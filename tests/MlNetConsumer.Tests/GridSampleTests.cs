@@ -1,11 +1,11 @@
-namespace VqVae.MlNetConsumer.Tests;
+namespace VqVaeMl.MlNet.Tests;
 
 public class GridSampleTests
 {
     [Fact]
     public void The_grid_sample_is_bounded_and_drawn_from_the_whole_stream()
     {
-        var sample = new VqVae.MlNetConsumer.Scoring.GridSample(5, seed: 0);
+        var sample = new VqVaeMl.MlNet.Scoring.GridSample(5, seed: 0);
         for (int i = 0; i < 1000; i++) sample.Offer($"{i:D4}.png", new float[] { i }, new float[] { -i });
         var (inputs, outputs) = sample.InPathOrder();
         Assert.Equal(5, inputs.Length);

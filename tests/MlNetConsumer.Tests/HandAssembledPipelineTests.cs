@@ -1,8 +1,8 @@
 using Microsoft.ML;
 using Microsoft.ML.Transforms.Image;
-using VqVae.MlNetConsumer.Scoring;
+using VqVaeMl.MlNet.Scoring;
 
-namespace VqVae.MlNetConsumer.Tests;
+namespace VqVaeMl.MlNet.Tests;
 
 /// <summary>The README's chain, assembled step by step from plain ML.NET estimators, equals VqVaePipeline.</summary>
 [Collection(TrainedCollection.Name)]
@@ -18,7 +18,7 @@ public sealed class HandAssembledPipelineTests(TrainedModels models)
         var pipeline = t.LoadImages(VqVaeColumns.LoadedImage, imageFolder: c.ImagesFolder, VqVaeColumns.ImagePath)
             .Append(t.ResizeImages(VqVaeColumns.ResizedImage, model.Config.Width, model.Config.Height, VqVaeColumns.LoadedImage))
             .Append(t.ConvertToGrayscale(VqVaeColumns.GrayImage, VqVaeColumns.ResizedImage))
-            .Append(t.ExtractPixels(VqVaeColumns.Pixels, VqVaeColumns.GrayImage,
+            .Append(t.ExtractPixels(OnnxContract.Image, VqVaeColumns.GrayImage,
                 ImagePixelExtractingEstimator.ColorBits.Red, scaleImage: 1f / 255f))
             .Append(t.VqVaeEncode(model))
             .Append(t.VqVaeQuantize(model))

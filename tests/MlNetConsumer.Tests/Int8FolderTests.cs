@@ -1,9 +1,9 @@
 using VqVae.Checkpoints;
 using VqVae.Exporter;
 using VqVae.Exporter.Graphs;
-using VqVae.MlNetConsumer.Scoring;
+using VqVaeMl.MlNet.Scoring;
 
-namespace VqVae.MlNetConsumer.Tests;
+namespace VqVaeMl.MlNet.Tests;
 
 /// <summary>An int8 export (`vqvae-export --int8`) is an ordinary model folder to the consumer: same graphs, same interface.</summary>
 [Collection(TrainedCollection.Name)]

@@ -1,8 +1,8 @@
 using VqVae.Exporter;
-using VqVae.MlNetConsumer.Scoring;
+using VqVaeMl.MlNet.Scoring;
 using VqVae.TestSupport;
 
-namespace VqVae.MlNetConsumer.Tests;
+namespace VqVaeMl.MlNet.Tests;
 
 /// <summary>
 /// A run written by an earlier version (tests/fixtures/legacy) exports again, and its old model folder

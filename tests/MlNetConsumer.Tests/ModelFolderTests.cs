@@ -2,7 +2,7 @@ using VqVae.Checkpoints;
 using VqVae.Exporter;
 using VqVae.Model;
 
-namespace VqVae.MlNetConsumer.Tests;
+namespace VqVaeMl.MlNet.Tests;
 
 /// <summary>A model folder is read from its graphs' metadata, and a broken one is refused before any work.</summary>
 [Collection(TrainedCollection.Name)]

@@ -1,6 +1,6 @@
 using Microsoft.ML;
 
-namespace VqVae.MlNetConsumer.Tests;
+namespace VqVaeMl.MlNet.Tests;
 
 /// <summary>Image files on disk through the ML.NET pipeline, against the TorchSharp model on the same pixels.</summary>
 [Collection(TrainedCollection.Name)]

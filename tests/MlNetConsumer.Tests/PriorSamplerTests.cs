@@ -1,13 +1,13 @@
 using TorchSharp;
 using VqVae.Checkpoints;
 using VqVae.Exporter;
-using VqVae.MlNetConsumer.Cli;
-using VqVae.MlNetConsumer.Generation;
-using VqVae.MlNetConsumer.Scoring;
+using VqVaeMl.MlNet.Cli;
+using VqVaeMl.MlNet.Generation;
+using VqVaeMl.MlNet.Scoring;
 using VqVae.Model;
 using VqVae.Prior;
 
-namespace VqVae.MlNetConsumer.Tests;
+namespace VqVaeMl.MlNet.Tests;
 
 /// <summary>
 /// Sampling through ONNX Runtime alone: a random VQ-VAE and a prior over its codes, exported as a

@@ -3,11 +3,11 @@ using TorchSharp;
 using VqVae.Checkpoints;
 using VqVae.Exporter;
 using VqVae.Model;
-using VqVae.MlNetConsumer.Scoring;
+using VqVaeMl.MlNet.Scoring;
 using VqVae.Training;
 using static TorchSharp.torch;
 
-namespace VqVae.MlNetConsumer.Tests;
+namespace VqVaeMl.MlNet.Tests;
 
 /// <summary>An FSQ model (grey 28×28) and a residual-VQ model of depth 3 (RGB 16×16), trained a few steps by the training loop and exported.</summary>
 public sealed class QuantizerCases : IDisposable

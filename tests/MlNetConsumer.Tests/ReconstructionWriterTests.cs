@@ -1,6 +1,6 @@
-using VqVae.MlNetConsumer.Scoring;
+using VqVaeMl.MlNet.Scoring;
 
-namespace VqVae.MlNetConsumer.Tests;
+namespace VqVaeMl.MlNet.Tests;
 
 /// <summary>The PNG writer behind `score`: every queued reconstruction written, and its failures thrown to the caller.</summary>
 public sealed class ReconstructionWriterTests : IDisposable

@@ -1,9 +1,9 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using SkiaSharp;
-using VqVae.MlNetConsumer.Scoring;
+using VqVaeMl.MlNet.Scoring;
 
-namespace VqVae.MlNetConsumer.Tests;
+namespace VqVaeMl.MlNet.Tests;
 
 /// <summary>The fitted pipeline's .zip round trip, the decode-only path and the ConvertToImage step.</summary>
 [Collection(TrainedCollection.Name)]
@@ -84,7 +84,7 @@ public sealed class SavedModelTests(TrainedModels models) : IDisposable
         var scoring = VqVaeScoringModel.ForImages(ml, VqVaeModelFolder.Open(c.OnnxFolder));
         var inputs = c.Images.Select(r => new VqVaeImageInput { ImagePath = Path.Combine(c.ImagesFolder, r) }).ToList();
         var transformed = scoring.Transformer.Transform(ml.Data.LoadFromEnumerable(inputs));
-        var reconstructions = transformed.GetColumn<float[]>(VqVaeColumns.Reconstruction).ToList();
+        var reconstructions = transformed.GetColumn<float[]>(OnnxContract.Reconstruction).ToList();
         var images = transformed.GetColumn<MLImage>(VqVaeColumns.ReconstructionImage).ToList();
         int plane = c.Config.Height * c.Config.Width;
         for (int n = 0; n < inputs.Count; n++)

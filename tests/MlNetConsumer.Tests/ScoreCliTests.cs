@@ -1,9 +1,9 @@
 using System.Globalization;
 using Microsoft.ML;
 using SkiaSharp;
-using VqVae.MlNetConsumer.Scoring;
+using VqVaeMl.MlNet.Scoring;
 
-namespace VqVae.MlNetConsumer.Tests;
+namespace VqVaeMl.MlNet.Tests;
 
 /// <summary>`vqvae-score score` and `decode` end to end on folders of files.</summary>
 [Collection(TrainedCollection.Name)]

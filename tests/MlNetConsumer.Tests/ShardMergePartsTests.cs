@@ -1,6 +1,6 @@
-using VqVae.MlNetConsumer.Scoring;
+using VqVaeMl.MlNet.Scoring;
 
-namespace VqVae.MlNetConsumer.Tests;
+namespace VqVaeMl.MlNet.Tests;
 
 /// <summary>The two pieces a merge relies on to equal a single run: the grid's positions and exact row text.</summary>
 public class ShardMergePartsTests

@@ -1,6 +1,6 @@
 using SkiaSharp;
 
-namespace VqVae.MlNetConsumer.Tests;
+namespace VqVaeMl.MlNet.Tests;
 
 /// <summary>Small images written with SkiaSharp: shapes to score, and the bad files a real folder has.</summary>
 internal static class TestImages

@@ -1,7 +1,7 @@
 using VqVae.Model;
 using static TorchSharp.torch;
 
-namespace VqVae.MlNetConsumer.Tests;
+namespace VqVaeMl.MlNet.Tests;
 
 /// <summary>The same image through the TorchSharp model: codes, reconstruction, and the distances behind each code.</summary>
 internal static class TorchReference

@@ -5,7 +5,7 @@ using VqVae.Training;
 // sampler's) must not draw from it side by side, or their models differ from run to run.
 [assembly: CollectionBehavior(DisableTestParallelization = true)]
 
-namespace VqVae.MlNetConsumer.Tests;
+namespace VqVaeMl.MlNet.Tests;
 
 static class TorchSetup
 {

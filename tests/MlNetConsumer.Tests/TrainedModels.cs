@@ -4,7 +4,7 @@ using VqVae.Exporter;
 using VqVae.Model;
 using static TorchSharp.torch;
 
-namespace VqVae.MlNetConsumer.Tests;
+namespace VqVaeMl.MlNet.Tests;
 
 /// <summary>A model trained in TorchSharp on images it reads from disk, and its exported graphs.</summary>
 public sealed record TrainedCase(string Name, VqVaeModel Model, ModelConfig Config, string ImagesFolder,

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using VqVae.Exporter.Cli;
-using VqVae.MlNetConsumer.Cli;
+using VqVaeMl.MlNet.Cli;
 using VqVae.Trainer;
 
 namespace VqVae.OutputSafety.Tests;

@@ -1,5 +1,5 @@
 using VqVae.Exporter;
-using VqVae.MlNetConsumer.Cli;
+using VqVaeMl.MlNet.Cli;
 using VqVae.Trainer;
 
 namespace VqVae.OutputSafety.Tests;

@@ -3,7 +3,7 @@ using VqVae.Checkpoints;
 using VqVae.Classifier;
 using VqVae.Data;
 using VqVae.Exporter;
-using VqVae.MlNetConsumer.Cli;
+using VqVaeMl.MlNet.Cli;
 using VqVae.Model;
 using VqVae.Prior;
 using VqVae.TestSupport;

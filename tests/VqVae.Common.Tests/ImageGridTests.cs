@@ -1,5 +1,4 @@
 using SkiaSharp;
-using VqVae.Imaging;
 
 namespace VqVae.Common.Tests;
 

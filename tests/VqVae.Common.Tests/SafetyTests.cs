@@ -1,3 +1,4 @@
+using VqVae.Cli;
 using VqVae.TestSupport;
 
 namespace VqVae.Common.Tests;

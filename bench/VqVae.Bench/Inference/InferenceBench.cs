@@ -1,7 +1,7 @@
 using VqVae.Checkpoints;
 using VqVae.Data;
 using VqVae.Exporter;
-using VqVae.MlNetConsumer.Scoring;
+using VqVaeMl.MlNet.Scoring;
 using VqVae.Model;
 using VqVae.Training;
 using static TorchSharp.torch;

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using VqVae.Data;
-using VqVae.MlNetConsumer;
+using VqVaeMl.MlNet;
 
 namespace VqVae.Bench;
 
@@ -16,13 +16,13 @@ public static class MlNetInMemory
     /// <summary>One decoded image: the encoder's input vector, planar C·H·W in 0..1.</summary>
     public sealed class PixelRow
     {
-        [ColumnName(VqVaeColumns.Pixels)] public float[] Image { get; set; } = [];
+        [ColumnName(OnnxContract.Image)] public float[] Image { get; set; } = [];
     }
 
     public sealed class Scored
     {
-        [ColumnName(VqVaeColumns.Codes)] public long[] Codes { get; set; } = [];
-        [ColumnName(VqVaeColumns.Reconstruction)] public float[] Reconstruction { get; set; } = [];
+        [ColumnName(OnnxContract.Codes)] public long[] Codes { get; set; } = [];
+        [ColumnName(OnnxContract.Reconstruction)] public float[] Reconstruction { get; set; } = [];
     }
 
     /// <summary>Images/s of each repeat over all of <paramref name="images"/> (one untimed pass first).</summary>
@@ -32,7 +32,7 @@ public static class MlNetInMemory
         var ml = new MLContext(seed: 0);
         // The vector's size is only known at run time: ExtractPixels's shape, [C, H, W].
         var schema = SchemaDefinition.Create(typeof(PixelRow));
-        schema[VqVaeColumns.Pixels].ColumnType = new VectorDataViewType(NumberDataViewType.Single, images.Channels, images.Height, images.Width);
+        schema[OnnxContract.Image].ColumnType = new VectorDataViewType(NumberDataViewType.Single, images.Channels, images.Height, images.Width);
         var empty = ml.Data.LoadFromEnumerable(Array.Empty<PixelRow>(), schema);
         var pipeline = ml.Transforms.VqVaeEncode(model)
             .Append(ml.Transforms.VqVaeQuantize(model))

@@ -1,4 +1,4 @@
-using VqVae.MlNetConsumer.Scoring;
+using VqVaeMl.MlNet.Scoring;
 
 namespace VqVae.Bench;
 

@@ -1,6 +1,6 @@
 using Spectre.Console;
 
-namespace VqVae.MlNetConsumer.Cli;
+namespace VqVaeMl.MlNet.Cli;
 
 /// <summary>A Spectre progress bar on an interactive terminal; nothing when the output is a file, a pipe or a test.</summary>
 internal static class CliProgress

@@ -1,9 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
 using Microsoft.ML;
-using VqVae.MlNetConsumer.Scoring;
+using VqVaeMl.MlNet.Scoring;
 
-namespace VqVae.MlNetConsumer.Cli;
+namespace VqVaeMl.MlNet.Cli;
 
 /// <summary>`decode --model DIR --codes codes.csv --out DIR [--gpu ID] [--no-cpu-fallback] [--force]`.</summary>
 internal static class DecodeCommand

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
-using VqVae.MlNetConsumer.Scoring;
+using VqVaeMl.MlNet.Scoring;
 
-namespace VqVae.MlNetConsumer.Cli;
+namespace VqVaeMl.MlNet.Cli;
 
 /// <summary>`merge --out DIR [--force] SHARD_DIR...`: the N shards of one `score --shard I/N` run, put back together.</summary>
 internal static class MergeCommand

@@ -1,2 +1,3 @@
-return VqVae.CliHost.Run(VqVae.MlNetConsumer.Cli.ScoreCli.Tool,
-    () => VqVae.MlNetConsumer.Cli.ScoreCli.Run(args, Console.Out, Console.Error));
+using VqVae.Cli;
+return CliHost.Run(VqVaeMl.MlNet.Cli.ScoreCli.Tool,
+    () => VqVaeMl.MlNet.Cli.ScoreCli.Run(args, Console.Out, Console.Error));

@@ -2,11 +2,10 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using VqVae.Imaging;
-using VqVae.MlNetConsumer.Generation;
-using VqVae.MlNetConsumer.Scoring;
+using VqVaeMl.MlNet.Generation;
+using VqVaeMl.MlNet.Scoring;
 
-namespace VqVae.MlNetConsumer.Cli;
+namespace VqVaeMl.MlNet.Cli;
 
 /// <summary>
 /// `sample --model DIR --count N [--label C] [--temperature T] [--seed S] --out DIR [--threads N] [--force]`:

@@ -1,6 +1,7 @@
+using VqVae.Cli;
 using System.CommandLine;
 
-namespace VqVae.MlNetConsumer.Cli;
+namespace VqVaeMl.MlNet.Cli;
 
 /// <summary>
 /// vqvae-score: `score` a folder of images into codes, reconstructions and metrics, `merge` the outputs

@@ -1,9 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
 using Microsoft.ML;
-using VqVae.MlNetConsumer.Scoring;
+using VqVaeMl.MlNet.Scoring;
 
-namespace VqVae.MlNetConsumer.Cli;
+namespace VqVaeMl.MlNet.Cli;
 
 /// <summary>`score --model DIR --images FOLDER --out DIR [--gpu ID] [--no-cpu-fallback] [--force] [--shard I/N] [--batch-size N] [--threads N]`.</summary>
 internal static class ScoreCommand

@@ -53,10 +53,26 @@ public static class ImageDecoder
             var (w, h) = (source.Width * scale, source.Height * scale);
             destination = SKRect.Create((width - w) / 2, (height - h) / 2, w, h);
         }
-        using var paint = new SKPaint { FilterQuality = SKFilterQuality.High, IsAntialias = true };
-        canvas.DrawBitmap(source, destination, paint);
+        using var image = SKImage.FromBitmap(source);
+        using var paint = new SKPaint { IsAntialias = true };
+        canvas.DrawImage(image, destination, Sampling(destination.Width / source.Width, destination.Height / source.Height, destination), paint);
         canvas.Flush();
         return target;
+    }
+
+    /// <summary>
+    /// The resampling SkiaSharp 2.88's FilterQuality.High chose, which the data sets' caches and the trained
+    /// models were made with (SkiaSharp 3 takes the choice explicitly). Compared with 2.88.9 on a 37×23
+    /// image: the same pixels at 1:1 and when enlarging or shrinking one side; within 2/255 when shrinking
+    /// both sides (2.88's mipmaps) or enlarging one side only.
+    /// </summary>
+    static SKSamplingOptions Sampling(float scaleX, float scaleY, SKRect destination)
+    {
+        if (scaleX == 1 && scaleY == 1)
+            return new SKSamplingOptions(float.IsInteger(destination.Left) && float.IsInteger(destination.Top) ? SKFilterMode.Nearest : SKFilterMode.Linear, SKMipmapMode.None);
+        if (scaleX < 1 && scaleY < 1) return new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Nearest);
+        if (Math.Min(scaleX, scaleY) == 1) return new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.None);
+        return new SKSamplingOptions(SKCubicResampler.Mitchell);
     }
 
     /// <summary>

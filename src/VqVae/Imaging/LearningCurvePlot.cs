@@ -1,8 +1,5 @@
-using OxyPlot;
-using OxyPlot.Axes;
-using OxyPlot.Legends;
-using OxyPlot.Series;
-using OxyPlot.SkiaSharp;
+using ScottPlot;
+using ScottPlot.TickGenerators;
 
 namespace VqVae.Imaging;
 
@@ -13,30 +10,32 @@ public static class LearningCurvePlot
         string title, string yLabel, bool logY = false, int width = 800, int height = 500)
     {
         if (series.Count == 0) throw new ArgumentException($"no series to plot into {path}", nameof(series));
-        if (width < 1 || height < 1) throw new ArgumentException($"plot size {width}×{height} is empty");
+        Chart.SavePng(Build(series, title, yLabel, logY), path, width, height);
+    }
 
-        var model = new PlotModel { Title = title, Background = OxyColors.White }; // default is transparent
-        if (PlotFont.Sans is { } font) model.DefaultFont = font;
-        model.Axes.Add(new LinearAxis
-        {
-            Position = AxisPosition.Bottom, Title = "epoch", MinimumMajorStep = 1, // no fractional epochs
-            MajorGridlineStyle = LineStyle.Dot,
-        });
-        model.Axes.Add(logY
-            ? new LogarithmicAxis { Position = AxisPosition.Left, Title = yLabel, MajorGridlineStyle = LineStyle.Dot }
-            : new LinearAxis { Position = AxisPosition.Left, Title = yLabel, MajorGridlineStyle = LineStyle.Dot });
-        model.Legends.Add(new Legend { LegendPosition = LegendPosition.TopRight, LegendBackground = OxyColor.FromAColor(200, OxyColors.White) });
-
+    /// <summary>
+    /// The chart before it is drawn: epoch e of a series is the point (e, value), or (e, log10 value) on a
+    /// log axis, which <paramref name="logY"/> asks for and values spanning a factor of 3 or more get.
+    /// </summary>
+    internal static Plot Build(IReadOnlyList<(string Name, IReadOnlyList<double> Values)> series, string title, string yLabel, bool logY)
+    {
+        var plot = Chart.Create(title, "epoch", yLabel);
+        // Within a factor of 3 (one epoch, say) a log axis may show no 1-2-5 tick and is near linear anyway.
+        bool log = logY && Chart.Spans(series.SelectMany(s => s.Values), 3);
+        plot.Axes.Bottom.TickGenerator = new NumericAutomatic { IntegerTicksOnly = true };
         foreach (var (name, values) in series)
         {
             // NaN (and, on a log axis, values ≤ 0) become gaps in the line rather than errors:
             // a diverged epoch should still leave a readable picture of the rest.
-            var line = new LineSeries { Title = name, MarkerType = values.Count <= 30 ? MarkerType.Circle : MarkerType.None };
-            for (int i = 0; i < values.Count; i++) line.Points.Add(new DataPoint(i + 1, values[i]));
-            model.Series.Add(line);
+            var epochs = Enumerable.Range(1, values.Count).Select(e => (double)e).ToArray();
+            var line = plot.Add.Scatter(epochs, values.Select(v => log ? Chart.Log(v) : v).ToArray());
+            line.LegendText = name;
+            line.LineWidth = 2;
+            line.MarkerSize = values.Count <= 30 ? 6 : 0;
         }
-
-        var exporter = new PngExporter { Width = width, Height = height };
-        AtomicFile.Write(path, stream => exporter.Export(model, stream));
+        if (log) plot.Axes.Left.TickGenerator = Chart.LogTicks(series.SelectMany(s => s.Values));
+        // Below the data, not over it: a rising curve would end under a legend in a corner.
+        plot.ShowLegend(Edge.Bottom);
+        return plot;
     }
 }

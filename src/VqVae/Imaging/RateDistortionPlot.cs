@@ -1,8 +1,4 @@
-using OxyPlot;
-using OxyPlot.Annotations;
-using OxyPlot.Axes;
-using OxyPlot.Series;
-using OxyPlot.SkiaSharp;
+using ScottPlot;
 
 namespace VqVae.Imaging;
 
@@ -15,12 +11,16 @@ public static class RateDistortionPlot
     public static void Save(string path, IReadOnlyList<RateDistortionPoint> points, string title, int width = 800, int height = 500)
     {
         if (points.Count == 0) throw new ArgumentException($"no runs to plot into {path}", nameof(points));
-        var model = new PlotModel { Title = title, Background = OxyColors.White };
-        if (PlotFont.Sans is { } font) model.DefaultFont = font;
+        Chart.SavePng(Build(points, title), path, width, height);
+    }
+
+    /// <summary>The chart before it is drawn: a run is the point (log10 bits, PSNR), bits on a log axis.</summary>
+    internal static Plot Build(IReadOnlyList<RateDistortionPoint> points, string title)
+    {
+        var plot = Chart.Create(title, "bits per image (positions × log2 codes per position)", "validation PSNR (dB)");
         // Bits double with each residual level, so a log axis spreads depth 1, 2 and 4 evenly.
-        model.Axes.Add(new LogarithmicAxis { Position = AxisPosition.Bottom, Title = "bits per image (positions × log2 codes per position)", MajorGridlineStyle = LineStyle.Dot, Base = 2 });
-        model.Axes.Add(new LinearAxis { Position = AxisPosition.Left, Title = "validation PSNR (dB)", MajorGridlineStyle = LineStyle.Dot });
-        var scatter = new ScatterSeries { MarkerType = MarkerType.Circle, MarkerSize = 5, MarkerFill = OxyColors.SteelBlue };
+        plot.Add.Markers(points.Select(p => Chart.Log(p.BitsPerImage)).ToArray(), points.Select(p => p.Psnr).ToArray(),
+            MarkerShape.FilledCircle, size: 10);
         // Runs at the same rate sit on one vertical line, often within a fraction of a dB: their labels
         // alternate right and left of the points so that neighbours do not print over each other.
         foreach (var sameRate in points.GroupBy(p => p.BitsPerImage))
@@ -29,24 +29,16 @@ public static class RateDistortionPlot
             foreach (var p in sameRate.OrderByDescending(p => p.Psnr))
             {
                 bool left = i++ % 2 == 1;
-                scatter.Points.Add(new ScatterPoint(p.BitsPerImage, p.Psnr));
-                model.Annotations.Add(new TextAnnotation
-                {
-                    Text = p.Name, TextPosition = new DataPoint(p.BitsPerImage, p.Psnr), Offset = new ScreenVector(left ? -8 : 8, 0), TextVerticalAlignment = VerticalAlignment.Middle,
-                    TextHorizontalAlignment = left ? HorizontalAlignment.Right : HorizontalAlignment.Left, StrokeThickness = 0,
-                });
+                var label = plot.Add.Text(p.Name, Chart.Log(p.BitsPerImage), p.Psnr);
+                label.Alignment = left ? Alignment.MiddleRight : Alignment.MiddleLeft;
+                label.OffsetX = left ? -8 : 8;
             }
         }
-        model.Series.Add(scatter);
-        // Room for the labels right of the last point and above the highest.
+        // Room for the labels right of the last point and left of the first, and a dB above and below.
         double minBits = points.Min(p => p.BitsPerImage), maxBits = points.Max(p => p.BitsPerImage);
-        model.Axes[0].Minimum = minBits / 1.4;
-        model.Axes[0].Maximum = maxBits * 2.5;
         double minPsnr = points.Min(p => p.Psnr), maxPsnr = points.Max(p => p.Psnr);
-        model.Axes[1].Minimum = Math.Floor(minPsnr - 1);
-        model.Axes[1].Maximum = Math.Ceiling(maxPsnr + 1);
-
-        var exporter = new PngExporter { Width = width, Height = height };
-        AtomicFile.Write(path, stream => exporter.Export(model, stream));
+        plot.Axes.SetLimits(Chart.Log(minBits / 1.4), Chart.Log(maxBits * 2.5), Math.Floor(minPsnr - 1), Math.Ceiling(maxPsnr + 1));
+        plot.Axes.Bottom.TickGenerator = Chart.LogTicks([minBits / 1.4, maxBits * 2.5]);
+        return plot;
     }
 }
