@@ -37,6 +37,26 @@ public static class BadFiles
         kill.WaitForExit();
     }
 
+    /// <summary>
+    /// Starts <paramref name="dll"/>, waits until <paramref name="file"/> exists, sends SIG<paramref name="signal"/>
+    /// and waits for the exit; returns the exit code and what it wrote to stderr.
+    /// </summary>
+    public static async Task<(int ExitCode, string Stderr)> SignalOnceExists(string dll, IEnumerable<string> args, string file, string signal)
+    {
+        using var process = ChildProcess.Start(dll, args);
+        var stderr = process.StandardError.ReadToEndAsync();
+        _ = process.StandardOutput.ReadToEndAsync();
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        while (!File.Exists(file))
+        {
+            Assert.True(DateTime.UtcNow < deadline && !process.HasExited, $"{file} never appeared");
+            Thread.Sleep(20);
+        }
+        Signal(process, signal);
+        Assert.True(process.WaitForExit(TimeSpan.FromSeconds(30)), "the process did not stop");
+        return (process.ExitCode, await stderr);
+    }
+
     /// <summary>Temporaries AtomicFile left directly in a folder.</summary>
     public static string[] Temporaries(string folder) =>
         Directory.Exists(folder)

@@ -274,19 +274,9 @@ public class FailureModeTests
         var run = dir.File("run");
         var args = Sized(TestData.MnistDir, run, 1, 16, 8).ToList();
         args[args.IndexOf("--max-steps-per-epoch") + 1] = "100000";
-        using var process = ChildProcess.Start(Trainer, args);
-        var stderr = process.StandardError.ReadToEndAsync();
-        _ = process.StandardOutput.ReadToEndAsync();
-        var deadline = DateTime.UtcNow.AddMinutes(2);
-        while (!File.Exists(Path.Combine(run, OutputFolder.ManifestFile)))
-        {
-            Assert.True(DateTime.UtcNow < deadline && !process.HasExited, "training never started its folder");
-            Thread.Sleep(20);
-        }
-        BadFiles.Signal(process, "TERM");
-        Assert.True(process.WaitForExit(TimeSpan.FromSeconds(30)), "the process did not stop");
-        Assert.Equal(143, process.ExitCode);
-        Assert.Contains("stopped by SIGTERM", await stderr);
+        var (exitCode, stderr) = await BadFiles.SignalOnceExists(Trainer, args, Path.Combine(run, OutputFolder.ManifestFile), "TERM");
+        Assert.Equal(143, exitCode);
+        Assert.Contains("stopped by SIGTERM", stderr);
         Assert.False(Directory.Exists(run));
     }
 

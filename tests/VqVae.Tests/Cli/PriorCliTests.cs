@@ -84,20 +84,10 @@ public class PriorCliTests
         var run = TrainTinyVqVae(dir.Path);
         var args = Prior(run, "--epochs", "1").ToList();
         args[args.IndexOf("--max-steps-per-epoch") + 1] = "100000";
-        using var process = ChildProcess.Start(Trainer, args);
-        _ = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
         var prior = Path.Combine(run, PriorCheckpoint.DefaultFolder);
-        var deadline = DateTime.UtcNow.AddMinutes(2);
-        while (!File.Exists(Path.Combine(prior, OutputFolder.ManifestFile)))
-        {
-            Assert.True(DateTime.UtcNow < deadline && !process.HasExited, "the prior never started its folder");
-            Thread.Sleep(20);
-        }
-        BadFiles.Signal(process, "TERM");
-        Assert.True(process.WaitForExit(TimeSpan.FromSeconds(30)), "the process did not stop");
-        Assert.Equal(143, process.ExitCode);
-        Assert.Contains("stopped by SIGTERM", await stderr);
+        var (exitCode, stderr) = await BadFiles.SignalOnceExists(Trainer, args, Path.Combine(prior, OutputFolder.ManifestFile), "TERM");
+        Assert.Equal(143, exitCode);
+        Assert.Contains("stopped by SIGTERM", stderr);
         Assert.False(Directory.Exists(prior));
         Assert.True(Directory.Exists(Path.Combine(run, Checkpoint.BestFolder)));
     }
