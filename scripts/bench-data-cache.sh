@@ -3,7 +3,7 @@
 # before the image cache (BASELINE; its data sit in memory as float32) into a temporary folder, then
 # runs the bench's data-cache mode, which trains both builds on generated folders of 64×64 RGB PNGs
 # and on the small presets. Extra arguments go to the bench (--quick, --write docs/BENCHMARKS.md).
-#   nice -n 5 scripts/bench-data-cache.sh --threads 2 --write docs/BENCHMARKS.md
+#   scripts/bench-data-cache.sh --threads 2 --write docs/BENCHMARKS.md
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BASELINE="${BASELINE:-dad718c}"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Two native settings measured side by side: each pair runs the same short Pokémon training with the
-# setting on and off, alternately (A B A B …), so a drift of the shared machine hits both alike.
+# setting on and off, alternately (A B A B …), so a drift in the machine's speed hits both alike.
 # Prints each run's training images/s (the trainer's own metrics.csv: training steps only), the
 # medians and the median of the per-pair ratios.
 #   PAIRS=5 scripts/bench-levers.sh

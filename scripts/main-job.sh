@@ -21,7 +21,7 @@ case "$PRESET" in
 esac
 EPOCHS="${EPOCHS:-$epochs}"
 OUT="models/$PRESET"
-# libtorch's OpenMP threads spin while waiting unless told otherwise (3× slower steps on 2 cores).
+# libtorch's OpenMP threads spin while waiting unless told otherwise; PASSIVE measured no slower (docs/BENCHMARKS.md, levers).
 export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
 
 dotnet build VqVaeMl.sln -c Release -v quiet -nologo

@@ -46,6 +46,9 @@ grep -q "same codes for 4 images" "$work/sample.log"
 [ -s "$work/sample/decoded.png" ]
 [ "$(wc -l < "$work/sample/codes.txt")" -eq 4 ]
 
+step "every C# snippet of the docs, built against artifacts/packages"
+bash scripts/check-doc-snippets.sh
+
 step "vqvae-score as a .NET tool from artifacts/packages"
 dotnet tool install VqVaeMl.Score --version "$version" --tool-path "$work/tools" --add-source artifacts/packages
 help=$("$work/tools/vqvae-score" --help)   # read whole: grep -q on a pipe could cut the writer short

@@ -3,7 +3,7 @@
 # plain line: "Tests: N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
-# libtorch's OpenMP threads spin while waiting unless told otherwise (3× slower steps on 2 cores).
+# libtorch's OpenMP threads spin while waiting unless told otherwise; PASSIVE measured no slower (docs/BENCHMARKS.md, levers).
 export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
 log=$(mktemp)
 dotnet test VqVaeMl.sln -c Release 2>&1 | tee "$log"

@@ -97,7 +97,7 @@ found=$(find "$tmp/images" -name '*.png' | wc -l)
 
 # mnist-plus: its k-means start spreads the codes from the first batch, so the codes compared below vary.
 say "training a tiny model (1 epoch of 20 steps; the point is the scoring, not the quality)"
-nice -n 5 "${train[@]}" train --preset mnist-plus --epochs 1 --max-steps-per-epoch 20 --threads 1 \
+"${train[@]}" train --preset mnist-plus --epochs 1 --max-steps-per-epoch 20 --threads 1 \
   --data "$repo/data/mnist" --out "$tmp/model" --cache-dir "$tmp/cache" >"$tmp/log/train.log" 2>&1 \
   || { tail -20 "$tmp/log/train.log"; fail "training failed"; }
 "${export_[@]}" --model "$tmp/model" >"$tmp/log/export.log" 2>&1 \

@@ -93,6 +93,24 @@ public sealed class CliTests(TrainedModels models) : IDisposable
         Assert.Equal(OnnxContract.Files.Append(OutputFolder.ManifestFile).Order(), Directory.GetFiles(outDir).Select(Path.GetFileName).Order()!);
     }
 
+    [Theory]
+    [InlineData("rvq")]
+    [InlineData("fsq")]
+    public void Int8_of_a_quantizer_it_does_not_cover_is_one_line_and_writes_nothing(string kind)
+    {
+        var config = kind == "rvq"
+            ? new ModelConfig { HiddenSize = 8, CodebookSize = 16, Quantizer = QuantizerKind.Rvq, Depth = 2 }
+            : new ModelConfig { HiddenSize = 8, CodebookSize = 15, Quantizer = QuantizerKind.Fsq, Levels = FsqLevels.Parse("5,3") };
+        var run = Path.Combine(scratch, kind);
+        using (var model = new Model.VqVaeModel(config))
+            Checkpoint.Save(Path.Combine(run, Checkpoint.BestFolder), model, new CheckpointInfo { Model = config });
+        var (code, _, error) = Run("--model", run, "--int8");
+        Assert.Equal(ExportCli.BadInput, code);
+        Assert.Equal($"vqvae-export: int8 export covers the vq quantizer; this model's is {kind} (export it without --int8)",
+            Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
+        Assert.Equal([Checkpoint.BestFolder], Directory.GetFileSystemEntries(run).Select(Path.GetFileName));
+    }
+
     [Fact]
     public void A_missing_model_option_is_bad_input()
     {

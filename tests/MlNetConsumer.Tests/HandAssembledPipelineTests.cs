@@ -4,7 +4,7 @@ using VqVaeMl.MlNet.Scoring;
 
 namespace VqVaeMl.MlNet.Tests;
 
-/// <summary>The README's chain, assembled step by step from plain ML.NET estimators, equals VqVaePipeline.</summary>
+/// <summary>The chain of docs/PACKAGES.md, assembled step by step from plain ML.NET estimators, equals VqVaePipeline.</summary>
 [Collection(TrainedCollection.Name)]
 public sealed class HandAssembledPipelineTests(TrainedModels models)
 {

@@ -37,11 +37,21 @@ public static class VqVaeOnnxExporter
         outDir ??= Path.Combine(checkpointPath, precision == GraphPrecision.Int8 ? OnnxContract.Int8OutputFolder : OnnxContract.OutputFolder);
         // Checked before loading so a refused run is quick and touches nothing.
         OutputFolder.Check(outDir, force, Tool, Inputs(checkpointPath, dir), runs: [("--model", checkpointPath)]);
-        var (model, info) = Checkpoint.Load(dir);
-        // A training folder's prior (RUN/prior) goes into the same folder as prior.onnx.
-        var prior = PriorExport.FindPrior(checkpointPath) is { } priorPath ? PriorExport.Graph(priorPath, info) : null;
-        using (model)
-            return Export(model, info, outDir, force, precision, prior, int8Scope) with { CheckpointDirectory = dir };
+        // A refusal after the check (a damaged checkpoint or prior, a quantizer --int8 does not cover) gives the
+        // output back at once, so a library caller that goes on is not refused its own output by a stale claim.
+        try
+        {
+            var (model, info) = Checkpoint.Load(dir);
+            // A training folder's prior (RUN/prior) goes into the same folder as prior.onnx.
+            var prior = PriorExport.FindPrior(checkpointPath) is { } priorPath ? PriorExport.Graph(priorPath, info) : null;
+            using (model)
+                return Export(model, info, outDir, force, precision, prior, int8Scope) with { CheckpointDirectory = dir };
+        }
+        catch
+        {
+            OutputClaim.Release(outDir);
+            throw;
+        }
     }
 
     /// <summary>
@@ -67,9 +77,9 @@ public static class VqVaeOnnxExporter
     {
         if (info.Model != model.Config)
             throw new ArgumentException("the checkpoint information describes a different model configuration than the model being exported");
-        OutputFolder.Check(outDir, force, Tool, []);
         if (precision == GraphPrecision.Int8 && !QuantizerGraph.For(model).CoversInt8)
             throw new NotSupportedException($"int8 export covers the vq quantizer; this model's is {KebabCase.Name(model.Config.Quantizer)} (export it without --int8)");
+        OutputFolder.Check(outDir, force, Tool, []);
         var graphs = new (string File, ModelProto Proto)[]
         {
             (OnnxContract.EncoderFile, VqVaeGraphs.Encoder(model, info, int8Scope == Int8Scope.EncoderAndDecoder ? precision : GraphPrecision.Float32)),

@@ -12,7 +12,7 @@ public static class DeviceChoice
         ComputeDevice.Cpu => CPU,
         ComputeDevice.Cuda => cuda.is_available()
             ? CUDA
-            : throw new InvalidOperationException("--device cuda: libtorch sees no CUDA device (build with -p:TorchBackend=cuda on a machine with a GPU; see README)"),
+            : throw new InvalidOperationException("--device cuda: libtorch sees no CUDA device (build with -p:TorchBackend=cuda on a machine with a GPU; see docs/PACKAGES.md)"),
         _ => throw new ArgumentOutOfRangeException(nameof(choice), choice, "unknown device"),
     };
 

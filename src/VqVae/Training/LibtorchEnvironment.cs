@@ -15,8 +15,8 @@ public static partial class LibtorchEnvironment
     public static void Prepare()
     {
         if (!OperatingSystem.IsLinux()) return;
-        // libtorch's OpenMP threads spin while they wait; on a small shared machine that made a
-        // 2-thread training step 3× slower.
+        // libtorch's OpenMP threads spin while they wait; PASSIVE lets them sleep instead
+        // (measured side by side in docs/BENCHMARKS.md, "Levers").
         Set("OMP_WAIT_POLICY", "PASSIVE");
         // oneDNN's AVX-512 convolution backward kernels in libtorch-cpu 2.10 return NaN or wrong input
         // gradients now and then on AVX-512 AMD EPYC machines (seen on this project's), which makes the

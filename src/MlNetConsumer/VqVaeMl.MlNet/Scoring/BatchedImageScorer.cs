@@ -11,7 +11,7 @@ namespace VqVaeMl.MlNet.Scoring;
 /// </summary>
 public sealed class BatchedImageScorer : IImageScorer
 {
-    /// <summary>`score`'s default batch size; see the README's scoring section for how it was chosen.</summary>
+    /// <summary>`score`'s default batch size; see docs/CLI.md, `vqvae-score`, for how it was chosen.</summary>
     public const int DefaultBatchSize = 64;
 
     readonly PixelLoader loader;

@@ -11,8 +11,8 @@ internal static class OrtSessionSettings
     /// <summary>
     /// Spinning off. ONNX Runtime's intra-op workers spin-wait for the next parallel loop after each one;
     /// with three sessions run one after another, each session's pool spins through the other two
-    /// sessions' work and takes the cores they need. Measured side by side on a 2-core machine shared
-    /// with a training run, 2 threads, the reference presets' graphs, medians of 3: `score` at batch 64 did
+    /// sessions' work and takes the cores they need. Measured side by side on a 2-core machine
+    /// (docs/BENCHMARKS.md, "Levers"), 2 threads, the reference presets' graphs, medians of 3: `score` at batch 64 did
     /// 693 images/s with spinning off against 322 with it on (MNIST, 997 PNG files) and 215 against 172
     /// (Pokémon, 671 files); the three sessions alone on pixels in memory, batch 256: 1066 against 735
     /// and 324 against 252.
