@@ -59,7 +59,7 @@ public static class PriorCommand
             var device = DeviceChoice.Resolve(options.Device);
             if (options.Threads > 0) TorchSharp.torch.set_num_threads(options.Threads);
             var (vqvae, info) = Checkpoint.Load(checkpointDir, device);
-            if (info.Model.Quantizer == QuantizerKind.Rvq)
+            if (!info.Model.QuantizerDescriptor.PriorCanModel)
             {
                 vqvae.Dispose();
                 return TrainerCli.Fail($"{checkpointDir}: the prior models one code per position, and this residual-VQ model has {info.Model.Depth}");

@@ -66,7 +66,7 @@ public static class ReportCommand
         var history = MetricsCsv.ReadColumn(Path.Combine(run, TrainingLoop.MetricsFile), "seconds");
         var c = info.Training?.Codebook ?? new CodebookTraining();
         var model = info.Model;
-        var codebook = model.Quantizer == QuantizerKind.Fsq ? "implicit grid" : string.Join(" + ", new[]
+        var codebook = !model.QuantizerDescriptor.HasTrainableCodebook ? "implicit grid" : string.Join(" + ", new[]
         {
             c.Update == CodebookUpdate.Ema ? string.Create(CultureInfo.InvariantCulture, $"EMA {c.EmaDecay}") : "VQ loss",
             c.KmeansInit ? "k-means init" : null,
@@ -74,20 +74,13 @@ public static class ReportCommand
             KebabCase.Name(c.Estimator),
         }.Where(s => s != null));
         return string.Create(CultureInfo.InvariantCulture,
-            $"| {RunName(run)} | {KebabCase.Name(model.Arch)} | {Quantizer(model)} | {codebook} | {info.Training?.LearningRate:G3} | {info.Epoch} | {model.BitsPerImage:F0} | {m.ValidationMse:F4} | {m.ValidationPsnr:F2} | {PerLevel(m.ActiveCodes.ToString(CultureInfo.InvariantCulture), m.LevelActiveCodes?.Select(a => a.ToString(CultureInfo.InvariantCulture)))} | {PerLevel(m.Perplexity.ToString("F1", CultureInfo.InvariantCulture), m.LevelPerplexity?.Select(p => p.ToString("F1", CultureInfo.InvariantCulture)))} | {history.Sum() / 60:F1} |");
+            $"| {RunName(run)} | {KebabCase.Name(model.Arch)} | {model.QuantizerDescriptor.Describe(model)} | {codebook} | {info.Training?.LearningRate:G3} | {info.Epoch} | {model.BitsPerImage:F0} | {m.ValidationMse:F4} | {m.ValidationPsnr:F2} | {PerLevel(m.ActiveCodes.ToString(CultureInfo.InvariantCulture), m.LevelActiveCodes?.Select(a => a.ToString(CultureInfo.InvariantCulture)))} | {PerLevel(m.Perplexity.ToString("F1", CultureInfo.InvariantCulture), m.LevelPerplexity?.Select(p => p.ToString("F1", CultureInfo.InvariantCulture)))} | {history.Sum() / 60:F1} |");
     }
 
     static RateDistortionPoint Point(string run, CheckpointInfo info) =>
         new(RunName(run), info.Model.BitsPerImage, BestMetrics(run, info).ValidationPsnr);
 
     static string RunName(string run) => Path.GetFileName(Path.GetFullPath(run).TrimEnd('/'));
-
-    static string Quantizer(ModelConfig model) => model.Quantizer switch
-    {
-        QuantizerKind.Fsq => $"FSQ {model.Levels} ({model.CodebookSize} codes)",
-        QuantizerKind.Rvq => $"RVQ {model.Depth} × {model.CodebookSize}",
-        _ => $"VQ {model.CodebookSize}",
-    };
 
     /// <summary>The whole-run figure, then each residual level's in parentheses.</summary>
     static string PerLevel(string total, IEnumerable<string>? levels) =>

@@ -97,7 +97,7 @@ public static class TrainCommand
             EmaDecay = parse.GetValue(EmaDecay) ?? c.EmaDecay,
         };
         codebook.Validate();
-        codebook = QuantizerTraining(parse, model.Quantizer, codebook);
+        codebook = QuantizerTraining(parse, model, codebook);
         var options = preset with
         {
             Model = model,
@@ -119,34 +119,19 @@ public static class TrainCommand
     static ModelConfig QuantizerShape(ParseResult parse, ModelConfig model)
     {
         var kind = parse.GetValue(Quantizer) ?? model.Quantizer;
-        var levelsText = parse.GetValue(Levels);
-        int? depth = parse.GetValue(Depth);
-        if (levelsText != null && kind != QuantizerKind.Fsq) throw new ArgumentException($"--levels {levelsText}: only --quantizer fsq has levels");
-        if (depth != null && kind != QuantizerKind.Rvq) throw new ArgumentException($"--depth {depth}: only --quantizer rvq has a depth");
-        if (depth < 1) throw new ArgumentException($"--depth {depth}: must be at least 1");
-        if (kind != QuantizerKind.Fsq) return model with { Quantizer = kind, Depth = depth ?? 1, Levels = null };
-        if (levelsText == null) throw new ArgumentException("--quantizer fsq: needs --levels (e.g. 8,5,5,5)");
-        var levels = FsqLevels.Parse(levelsText);
-        if (levels.Any(level => level < 2))
-            throw new ArgumentException($"--levels {levelsText}: each level must be at least 2 (a level of 1 holds no information)");
-        if (levels.CodeCount > ModelConfig.MaxFsqCodes)
-            throw new ArgumentException($"--levels {levelsText}: the levels multiply to more than the {ModelConfig.MaxFsqCodes} codes allowed");
-        int? codebookSize = parse.GetValue(CodebookSize);
-        if (codebookSize != null && codebookSize != levels.CodeCount)
-            throw new ArgumentException($"--codebook-size {codebookSize}: fsq's codebook is its grid, {levels.CodeCount} codes for --levels {levelsText}; leave --codebook-size out");
-        return model with { Quantizer = kind, Levels = levels, CodebookSize = (int)levels.CodeCount, Depth = 1 };
+        return QuantizerDescriptor.For(kind).FromOptions(model, new QuantizerOptions(parse.GetValue(Levels), parse.GetValue(Depth), parse.GetValue(CodebookSize)));
     }
 
     /// <summary>
-    /// FSQ has no codebook to move or restart: its codebook options are refused when given and cleared
-    /// when a preset brought them, so config.json says what the run did.
+    /// A quantizer without a learnt codebook (FSQ) has nothing to move or restart: its codebook options are
+    /// refused when given and cleared when a preset brought them, so config.json says what the run did.
     /// </summary>
-    static CodebookTraining QuantizerTraining(ParseResult parse, QuantizerKind kind, CodebookTraining codebook)
+    static CodebookTraining QuantizerTraining(ParseResult parse, ModelConfig model, CodebookTraining codebook)
     {
-        if (kind != QuantizerKind.Fsq) return codebook;
+        if (model.QuantizerDescriptor.HasTrainableCodebook) return codebook;
         foreach (var option in new Option[] { Ste, CodebookUpdate, KmeansInit, DeadCodeThreshold, EmaDecay, Beta })
             if (parse.GetResult(option) is { Implicit: false })
-                throw new ArgumentException($"{option.Name}: --quantizer fsq has no codebook to train (it rounds with its own straight-through gradient)");
+                throw new ArgumentException($"{option.Name}: --quantizer {KebabCase.Name(model.Quantizer)} has no codebook to train (it rounds with its own straight-through gradient)");
         return codebook with { Update = VqVaeMl.Common.CodebookUpdate.Loss, KmeansInit = false, DeadCodeThreshold = 0 };
     }
 }

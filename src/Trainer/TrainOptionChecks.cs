@@ -21,8 +21,7 @@ public static class TrainOptionChecks
             throw new ArgumentException($"--beta {o.Codebook.Beta}: must be a finite number ≥ 0");
         Positive("--hidden-size", o.Model.HiddenSize);
         Positive("--codebook-size", o.Model.CodebookSize);
-        // FSQ's grid is not a weight matrix: its size is bounded by ModelConfig.MaxFsqCodes instead.
-        long weights = o.Model.Quantizer == QuantizerKind.Fsq ? 0 : (long)o.Model.CodebookSize * o.Model.HiddenSize * o.Model.Depth;
+        long weights = o.Model.QuantizerDescriptor.CodebookWeights(o.Model);
         if (weights > MaxCodebookWeights)
             throw new ArgumentException(
                 $"--codebook-size {o.Model.CodebookSize} × --hidden-size {o.Model.HiddenSize}{(o.Model.Depth > 1 ? $" × --depth {o.Model.Depth}: codebooks" : ": a codebook")} of {weights * 4 / (1024 * 1024)} MiB {(o.Model.Depth > 1 ? "are" : "is")} too large (at most {MaxCodebookWeights * 4 / (1024 * 1024)} MiB)");

@@ -3,6 +3,7 @@ using Onnx;
 using TorchSharp;
 using VqVae.Checkpoints;
 using VqVae.Exporter.Graphs;
+using VqVae.Exporter.Graphs.Quantizers;
 using VqVae.Exporter.Prior;
 using VqVae.Model;
 
@@ -76,8 +77,7 @@ public static class VqVaeOnnxExporter
     {
         if (info.Model != model.Config)
             throw new ArgumentException("the checkpoint information describes a different model configuration than the model being exported");
-        // The int8 layers and their verifier are written for one codebook looked up by Gather.
-        if (precision == GraphPrecision.Int8 && model.Config.Quantizer != QuantizerKind.Vq)
+        if (precision == GraphPrecision.Int8 && !QuantizerGraph.For(model).CoversInt8)
             throw new NotSupportedException($"int8 export covers the vq quantizer; this model's is {KebabCase.Name(model.Config.Quantizer)} (export it without --int8)");
         OutputFolder.Check(outDir, force, Tool, []);
         var graphs = new (string File, ModelProto Proto)[]

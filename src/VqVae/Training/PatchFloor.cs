@@ -1,4 +1,5 @@
 using VqVae.Data;
+using VqVae.Model.Quantizers;
 using static TorchSharp.torch;
 
 namespace VqVae.Training;

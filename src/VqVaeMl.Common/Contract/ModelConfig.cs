@@ -41,14 +41,16 @@ public sealed record ModelConfig
 
     [JsonIgnore] public int LatentHeight => Height / PatchSize;
     [JsonIgnore] public int LatentWidth => Width / PatchSize;
+    /// <summary>The rules, description and code shape of <see cref="Quantizer"/>'s kind.</summary>
+    [JsonIgnore] public QuantizerDescriptor QuantizerDescriptor => QuantizerDescriptor.For(Quantizer);
     /// <summary>How many codes one latent position holds: the depth for RVQ, else one.</summary>
-    [JsonIgnore] public int CodesPerPosition => Quantizer == QuantizerKind.Rvq ? Depth : 1;
+    [JsonIgnore] public int CodesPerPosition => QuantizerDescriptor.CodesPerPosition(this);
     /// <summary>Length of one image as the graphs take it: C·H·W.</summary>
     [JsonIgnore] public int PixelCount => Channels * Height * Width;
     /// <summary>The codes of one image: h·w positions × codes per position.</summary>
     [JsonIgnore] public int CodeCount => LatentHeight * LatentWidth * CodesPerPosition;
     /// <summary>The shape of one image's codes, the codes tensor without its batch axis: [h, w], or [h, w, L] for residual VQ.</summary>
-    [JsonIgnore] public int[] CodeShape => CodesPerPosition == 1 ? [LatentHeight, LatentWidth] : [LatentHeight, LatentWidth, CodesPerPosition];
+    [JsonIgnore] public int[] CodeShape => QuantizerDescriptor.CodeShape(this);
     /// <summary>The shape of one image's latent, NHWC without its batch axis: [h, w, D].</summary>
     [JsonIgnore] public int[] LatentShape => [LatentHeight, LatentWidth, HiddenSize];
     /// <summary>The shape of one image, planar: [C, H, W].</summary>
@@ -70,10 +72,7 @@ public sealed record ModelConfig
     }
 
     /// <summary>What one image's code map can say: positions × codes per position × log2 of the codes each can take.</summary>
-    [JsonIgnore] public double BitsPerImage => (double)LatentHeight * LatentWidth * CodesPerPosition * Math.Log2(CodebookSize);
-
-    /// <summary>The largest FSQ grid: its codes are decoded through a table of that many rows.</summary>
-    public const long MaxFsqCodes = 1 << 20;
+    [JsonIgnore] public double BitsPerImage => QuantizerDescriptor.BitsPerImage(this);
 
     /// <summary>snake_case keys and kebab-case enum values, as config.json and the graph metadata hold them.</summary>
     public static readonly JsonSerializerOptions Json = new()
@@ -98,23 +97,10 @@ public sealed record ModelConfig
         ValidateQuantizer();
     }
 
+    /// <summary>An unknown kind is refused by <see cref="QuantizerDescriptor.For"/>; each kind checks its own fields.</summary>
     void ValidateQuantizer()
     {
-        if (!Enum.IsDefined(Quantizer)) throw new InvalidDataException($"quantizer {(int)Quantizer} is not a known quantizer");
         if (Depth < 1) throw new InvalidDataException($"depth {Depth}: must be at least 1");
-        if (Depth > 1 && Quantizer != QuantizerKind.Rvq)
-            throw new InvalidDataException($"depth {Depth}: only the rvq quantizer has more than one codebook");
-        if (Quantizer != QuantizerKind.Fsq)
-        {
-            if (Levels != null) throw new InvalidDataException($"levels {Levels}: only the fsq quantizer has levels");
-            return;
-        }
-        if (Levels == null || Levels.Count == 0) throw new InvalidDataException("the fsq quantizer needs its levels (e.g. 8,5,5,5)");
-        if (Levels.Any(level => level < 2))
-            throw new InvalidDataException($"levels {Levels}: each level must be at least 2 (a level of 1 holds no information)");
-        if (Levels.CodeCount > MaxFsqCodes)
-            throw new InvalidDataException($"levels {Levels}: {Levels.CodeCount} codes, more than the {MaxFsqCodes} one code per position can index here");
-        if (CodebookSize != Levels.CodeCount)
-            throw new InvalidDataException($"codebook size {CodebookSize} does not match levels {Levels} ({Levels.CodeCount} codes)");
+        QuantizerDescriptor.Validate(this);
     }
 }

@@ -62,8 +62,8 @@ public class QuantizerCliTests
         var chart = dir.File("rate-distortion.png");
         var report = ChildProcess.Run(Trainer, "report", rvq, fsq, "--rate-distortion", chart);
         Assert.True(report.ExitCode == 0, report.Stderr);
-        Assert.Contains("| RVQ 2 × 8 |", report.Stdout);
-        Assert.Contains("| FSQ 4,3,2 (24 codes) |", report.Stdout);
+        Assert.Contains("| rvq 2 × 8 codes |", report.Stdout);
+        Assert.Contains("| fsq 4,3,2 (24 codes) |", report.Stdout);
         // 28×28 digits at p = 4: 49 positions × 2 levels × log2 8 = 294 bits; 49 × log2 24 = 224.7.
         Assert.Contains("| 294 |", report.Stdout);
         Assert.Contains("| 225 |", report.Stdout);

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Onnx;
 using TorchSharp;
 using VqVae.Checkpoints;
+using VqVae.Exporter.Graphs.Quantizers;
 using VqVae.Exporter.Onnx;
 using VqVae.Model;
 using static TorchSharp.torch;
@@ -11,9 +12,9 @@ using DataType = Onnx.TensorProto.Types.DataType;
 namespace VqVae.Exporter.Graphs;
 
 /// <summary>
-/// Builds the three graphs of a VQ-VAE. The architecture-specific part is only the encoder and decoder
-/// bodies (<see cref="EncoderBody"/>, <see cref="DecoderBody"/>); inputs, outputs, the quantizer, the
-/// codebook lookup and the metadata are shared, so every architecture exports the same interface.
+/// Builds the three graphs of a VQ-VAE. What varies is the encoder and decoder bodies, by architecture
+/// (<see cref="EncoderBody"/>, <see cref="DecoderBody"/>), and the quantizer's search and lookup, by kind
+/// (<see cref="QuantizerGraph"/>); inputs, outputs and the metadata are shared, so every model exports the same interface.
 /// </summary>
 public static class VqVaeGraphs
 {
@@ -30,41 +31,23 @@ public static class VqVaeGraphs
     }
 
     /// <summary>
-    /// z_e → codes and z_q, the quantizer's own steps (<see cref="QuantizerGraph"/>): for VQ the nearest code
-    /// by squared L2, written ‖z‖² − 2·z·Eᵀ + ‖E‖² (one MatMul, as SquaredDistances); for residual VQ the
-    /// levels unrolled; for FSQ projection, bound, Round and the mixed-radix code.
+    /// z_e → codes and z_q, the quantizer's own steps, as its kind's graph (<see cref="QuantizerGraph.For"/>) writes them:
+    /// for VQ the nearest code by squared L2, written ‖z‖² − 2·z·Eᵀ + ‖E‖² (one MatMul, as SquaredDistances);
+    /// for residual VQ the levels unrolled; for FSQ projection, bound, Round and the mixed-radix code.
     /// </summary>
     public static ModelProto Quantizer(VqVaeModel model, CheckpointInfo info)
     {
         var c = model.Config;
-        var g = new OnnxGraphBuilder("vqvae_quantizer", QuantizerDoc(c));
+        var quantizer = QuantizerGraph.For(model);
+        var g = new OnnxGraphBuilder("vqvae_quantizer", quantizer.Doc);
         var m = new ModuleOnnxMapper(g, model);
         g.AddInput(OnnxContract.ZE, DataType.Float, LatentDims(c), $"float32 [N, {c.LatentHeight}, {c.LatentWidth}, {c.HiddenSize}] encoder output, NHWC.");
-        QuantizerGraph.Quantize(m, model.quantizer, c, OnnxContract.ZE);
-        g.AddOutput(OnnxContract.Codes, DataType.Int64, CodeDims(c), CodesDoc(c));
-        g.AddOutput(OnnxContract.ZQ, DataType.Float, LatentDims(c), c.Quantizer switch
-        {
-            QuantizerKind.Rvq => $"float32 [N, {c.LatentHeight}, {c.LatentWidth}, {c.HiddenSize}] the sum of the {c.Depth} chosen codebook vectors, NHWC.",
-            QuantizerKind.Fsq => $"float32 [N, {c.LatentHeight}, {c.LatentWidth}, {c.HiddenSize}] the chosen grid point projected back to the latent width, NHWC.",
-            _ => $"float32 [N, {c.LatentHeight}, {c.LatentWidth}, {c.HiddenSize}] the chosen codebook vectors, NHWC.",
-        });
+        quantizer.Quantize(m, OnnxContract.ZE);
+        g.AddOutput(OnnxContract.Codes, DataType.Int64, CodeDims(c), quantizer.CodesDoc);
+        g.AddOutput(OnnxContract.ZQ, DataType.Float, LatentDims(c), quantizer.ZqDoc);
         // Always float32: the nearest-code search is then exact on whatever encoder produced z_e.
         return Finish(g, info, GraphPrecision.Float32);
     }
-
-    static string QuantizerDoc(ModelConfig c) => c.Quantizer switch
-    {
-        QuantizerKind.Rvq => $"VQ-VAE quantizer: z_e → residual VQ, {c.Depth} codebooks each quantizing what the previous left (squared L2), and the sum of their vectors.",
-        QuantizerKind.Fsq => $"VQ-VAE quantizer: z_e → finite scalar quantization on the grid {c.Levels} (one mixed-radix code) and its latent.",
-        _ => "VQ-VAE quantizer: z_e → index of the nearest codebook vector (squared L2) and that vector.",
-    };
-
-    static string CodesDoc(ModelConfig c) => c.Quantizer switch
-    {
-        QuantizerKind.Rvq => $"int64 [N, {c.LatentHeight}, {c.LatentWidth}, {c.Depth}] per position one code in 0..{c.CodebookSize - 1} of each of the {c.Depth} codebooks, first level first.",
-        QuantizerKind.Fsq => $"int64 [N, {c.LatentHeight}, {c.LatentWidth}] grid point in 0..{c.CodebookSize - 1}: mixed radix over the levels {c.Levels}, first channel the fastest digit.",
-        _ => $"int64 [N, {c.LatentHeight}, {c.LatentWidth}] index of the nearest of {c.CodebookSize} codebook vectors.",
-    };
 
     /// <summary>Codes alone rebuild an image: the codebook lookup is inside the graph.</summary>
     public static ModelProto Decoder(VqVaeModel model, CheckpointInfo info, GraphPrecision precision = GraphPrecision.Float32)
@@ -72,10 +55,9 @@ public static class VqVaeGraphs
         var c = model.Config;
         var g = new OnnxGraphBuilder("vqvae_decoder", "VQ-VAE decoder: code indices → codebook vectors → reconstructed image.");
         var m = new ModuleOnnxMapper(g, model);
-        g.AddInput(OnnxContract.Codes, DataType.Int64, CodeDims(c), c.Quantizer == QuantizerKind.Vq
-            ? $"int64 [N, {c.LatentHeight}, {c.LatentWidth}] codebook indices in 0..{c.CodebookSize - 1}."
-            : CodesDoc(c));
-        var latent = QuantizerGraph.Lookup(m, model.quantizer, OnnxContract.Codes, "decoder.z_q");   // NHWC
+        var quantizer = QuantizerGraph.For(model);
+        g.AddInput(OnnxContract.Codes, DataType.Int64, CodeDims(c), quantizer.DecoderCodesDoc);
+        var latent = quantizer.Lookup(m, OnnxContract.Codes, "decoder.z_q");   // NHWC
         var logits = DecoderBody(m, model.decoder, c, latent, Int8For(m, precision));
         m.Sigmoid(logits, OnnxContract.Reconstruction);
         g.AddOutput(OnnxContract.Reconstruction, DataType.Float, ImageDims(c), $"float32 [N, {c.Channels}, {c.Height}, {c.Width}] reconstructed pixels in 0..1, NCHW.");

@@ -1,4 +1,3 @@
-using VqVae.Model;
 using VqVae.Model.Quantizers;
 using static TorchSharp.torch;
 
@@ -6,29 +5,20 @@ namespace VqVae.Exporter.Verification;
 
 /// <summary>
 /// Tells a legitimate disagreement between the Torch and ONNX Runtime code choices (an exact tie, where
-/// float sums in a different order may pick either) from a real one, for each quantizer kind.
+/// float sums in a different order may pick either) from a real one. Each kind's graph
+/// (<see cref="Graphs.Quantizers.QuantizerGraph.Comparison"/>) picks the comparison that fits it.
 /// </summary>
 public abstract class CodeComparison
 {
     /// <summary>Counts ties and mismatches between code maps, given the z_e [positions, D] both were computed from.</summary>
     public abstract (int Ties, int Mismatches) Compare(long[] expected, long[] actual, float[] ze);
 
-    public static CodeComparison For(VqVaeModel model, double tolerance) => model.quantizer switch
-    {
-        VectorQuantizer vq => new NearestCode([Floats(vq.weight)], model.Config.HiddenSize, tolerance),
-        ResidualVectorQuantizer rvq => new NearestCode(rvq.levels.Select(level => Floats(level.weight)).ToArray(), model.Config.HiddenSize, tolerance),
-        FiniteScalarQuantizer fsq => new RoundedGrid(fsq, model.Config.HiddenSize, tolerance),
-        _ => throw new NotSupportedException($"no code comparison for quantizer {model.quantizer.GetType().Name}"),
-    };
-
-    static float[] Floats(Tensor t) => t.detach().cpu().contiguous().data<float>().ToArray();
-
     /// <summary>
     /// VQ and residual VQ: per position, the first level where the codes differ must be a distance tie
     /// on what that level quantized (z_e less the levels before it, which both sides chose alike); the
     /// levels after it then quantize different residuals and may differ freely.
     /// </summary>
-    sealed class NearestCode(float[][] codebooks, int depth, double tolerance) : CodeComparison
+    public sealed class NearestCode(float[][] codebooks, int depth, double tolerance) : CodeComparison
     {
         public override (int Ties, int Mismatches) Compare(long[] expected, long[] actual, float[] ze)
         {
@@ -57,7 +47,7 @@ public abstract class CodeComparison
     /// FSQ: a code may differ only where a projected channel lies on the rounding boundary (half-way
     /// between two levels) within the tolerance, where tanh's last bit decides the level.
     /// </summary>
-    sealed class RoundedGrid(FiniteScalarQuantizer fsq, int depth, double tolerance) : CodeComparison
+    public sealed class RoundedGrid(FiniteScalarQuantizer fsq, int depth, double tolerance) : CodeComparison
     {
         public override (int Ties, int Mismatches) Compare(long[] expected, long[] actual, float[] ze)
         {

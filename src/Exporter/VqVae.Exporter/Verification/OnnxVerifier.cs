@@ -1,4 +1,5 @@
 using TorchSharp;
+using VqVae.Exporter.Graphs.Quantizers;
 using VqVae.Model;
 using static TorchSharp.torch;
 
@@ -51,7 +52,7 @@ public static class OnnxVerifier
     sealed class Run(VqVaeModel model, OrtGraph encoder, OrtGraph quantizer, OrtGraph decoder, VerifyOptions options)
     {
         readonly ModelConfig c = model.Config;
-        readonly CodeComparison codeComparison = CodeComparison.For(model, options.TieTolerance);
+        readonly CodeComparison codeComparison = QuantizerGraph.For(model).Comparison(options.TieTolerance);
 
         public VerificationReport Report { get; private set; } = new()
         {
@@ -60,9 +61,7 @@ public static class OnnxVerifier
 
         long[] ImageShape(int n) => new long[] { n, c.Channels, c.Height, c.Width };
         long[] LatentShape(int n) => new long[] { n, c.LatentHeight, c.LatentWidth, c.HiddenSize };
-        long[] CodeShape(int n) => c.CodesPerPosition == 1
-            ? new long[] { n, c.LatentHeight, c.LatentWidth }
-            : new long[] { n, c.LatentHeight, c.LatentWidth, c.CodesPerPosition };
+        long[] CodeShape(int n) => [n, .. c.CodeShape];
 
         /// <summary>Encoder, quantizer (on Torch's z_e), decoder (on Torch's codes) and the whole ORT chain for one batch of images.</summary>
         public void Images(float[] images, int n)

@@ -36,7 +36,7 @@ public sealed class PriorSampler : IDisposable
     {
         var model = VqVaeModelFolder.OpenDecoder(path);
         // The prior draws one code per position; a residual-VQ decoder needs L of them.
-        if (model.CodesPerPosition != 1)
+        if (!model.Config.QuantizerDescriptor.PriorCanModel)
             throw new InvalidDataException($"{model.DecoderPath}: a residual-VQ model ({model.CodesPerPosition} codes per position) cannot be sampled: the prior draws one code per position");
         var priorPath = Path.Combine(model.Folder, OnnxContract.PriorFile);
         if (!File.Exists(priorPath))

@@ -1,7 +1,6 @@
 using TorchSharp;
 using TorchSharp.Modules;
 using VqVae.Checkpoints;
-using VqVae.Training;
 using static TorchSharp.torch;
 
 namespace VqVae.Model.Quantizers;

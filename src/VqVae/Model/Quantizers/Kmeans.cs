@@ -1,7 +1,6 @@
-using VqVae.Model.Quantizers;
 using static TorchSharp.torch;
 
-namespace VqVae.Training;
+namespace VqVae.Model.Quantizers;
 
 /// <summary>Lloyd's k-means on the rows of a matrix: initialises the codebook, and measures the patch model's quality floor.</summary>
 public static class Kmeans

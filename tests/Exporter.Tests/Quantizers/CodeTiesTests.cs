@@ -1,6 +1,6 @@
 using VqVae.Exporter.Verification;
 
-namespace VqVae.Exporter.Tests;
+namespace VqVae.Exporter.Tests.Quantizers;
 
 public sealed class CodeTiesTests
 {

@@ -2,7 +2,7 @@ using VqVae.Checkpoints;
 using VqVae.Model;
 using static TorchSharp.torch;
 
-namespace VqVae.Tests.Model;
+namespace VqVae.Tests.Model.Quantizers;
 
 /// <summary>
 /// The two straight-through variants differ in one thing: whether the decoder's gradient reaches the

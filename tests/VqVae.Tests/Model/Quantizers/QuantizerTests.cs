@@ -2,7 +2,7 @@ using VqVae.Model;
 using VqVae.Model.Quantizers;
 using static TorchSharp.torch;
 
-namespace VqVae.Tests.Model;
+namespace VqVae.Tests.Model.Quantizers;
 
 public class QuantizerTests
 {

@@ -8,7 +8,7 @@ using VqVae.Model.Quantizers;
 using VqVae.Training;
 using Xunit.Abstractions;
 
-namespace VqVae.Exporter.Tests;
+namespace VqVae.Exporter.Tests.Quantizers;
 
 /// <summary>Small FSQ and residual-VQ models, trained a few steps by the training loop and exported as a user would.</summary>
 public sealed class QuantizerModels : IDisposable

@@ -4,7 +4,7 @@ using VqVae.Model.Quantizers;
 using VqVae.Training;
 using static TorchSharp.torch;
 
-namespace VqVae.Tests.Model;
+namespace VqVae.Tests.Model.Quantizers;
 
 /// <summary>Each codebook option changes what it says it changes, and nothing when off.</summary>
 public class CodebookOptionTests
