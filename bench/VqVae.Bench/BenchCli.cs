@@ -57,7 +57,8 @@ public static class BenchCli
             if (parse.GetValue(int8Only) && models.Count == 0) { Console.Error.WriteLine("error: --int8-only needs at least one --int8-model"); return 2; }
             var settings = (parse.GetValue(quick)
                 ? BenchSettings.QuickRun(t, parse.GetValue(dataDir)!)
-                : BenchSettings.Full(t, parse.GetValue(dataDir)!)) with { Int8Models = models, Int8Only = parse.GetValue(int8Only) };
+                : BenchSettings.Full(t, parse.GetValue(dataDir)!)) with
+            { Int8Models = models, Int8Only = parse.GetValue(int8Only) };
             var command = "dotnet run -c Release --project bench/VqVae.Bench --" + string.Concat(args.Select(a => " " + Quote(a)));
             if (parse.GetValue(dataCache))
             {

@@ -1,5 +1,5 @@
-using VqVae.Cli;
 using VqVae;
+using VqVae.Cli;
 using VqVae.Trainer;
 using VqVae.Training;
 

@@ -1,6 +1,6 @@
-using VqVae.Cli;
 using Spectre.Console;
 using VqVae.Checkpoints;
+using VqVae.Cli;
 using VqVae.Data.Cache;
 using VqVae.Training;
 
@@ -76,8 +76,15 @@ public static class TrainRun
         var t = saved.Training ?? throw new InvalidDataException("last/config.json: no training settings to resume from");
         return given with
         {
-            Model = saved.Model, Codebook = t.Codebook, Preset = t.Preset, Dataset = t.Dataset, DataPath = t.DataPath,
-            Epochs = epochs ?? t.Epochs, BatchSize = t.BatchSize, LearningRate = t.LearningRate, Seed = t.Seed,
+            Model = saved.Model,
+            Codebook = t.Codebook,
+            Preset = t.Preset,
+            Dataset = t.Dataset,
+            DataPath = t.DataPath,
+            Epochs = epochs ?? t.Epochs,
+            BatchSize = t.BatchSize,
+            LearningRate = t.LearningRate,
+            Seed = t.Seed,
             ValidationFraction = t.ValidationFraction,
         };
     }

@@ -1,6 +1,6 @@
-using VqVae.Cli;
 using System.CommandLine;
 using Spectre.Console;
+using VqVae.Cli;
 
 namespace VqVae.Trainer;
 

@@ -1,8 +1,8 @@
 using Microsoft.ML.OnnxRuntime;
 using TorchSharp;
 using VqVae.Checkpoints;
-using VqVae.Model;
 using VqVae.Exporter.Verification;
+using VqVae.Model;
 using Xunit.Abstractions;
 
 namespace VqVae.Exporter.Tests;

@@ -1,5 +1,5 @@
-using VqVaeMl.MlNet.Scoring;
 using VqVae.TestSupport;
+using VqVaeMl.MlNet.Scoring;
 
 namespace VqVaeMl.MlNet.Tests;
 

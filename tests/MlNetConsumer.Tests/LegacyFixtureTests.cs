@@ -1,6 +1,6 @@
 using VqVae.Exporter;
-using VqVaeMl.MlNet.Scoring;
 using VqVae.TestSupport;
+using VqVaeMl.MlNet.Scoring;
 
 namespace VqVaeMl.MlNet.Tests;
 

@@ -1,11 +1,11 @@
 using TorchSharp;
 using VqVae.Checkpoints;
 using VqVae.Exporter;
+using VqVae.Model;
+using VqVae.Prior;
 using VqVaeMl.MlNet.Cli;
 using VqVaeMl.MlNet.Generation;
 using VqVaeMl.MlNet.Scoring;
-using VqVae.Model;
-using VqVae.Prior;
 
 namespace VqVaeMl.MlNet.Tests;
 

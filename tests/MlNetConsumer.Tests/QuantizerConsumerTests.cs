@@ -3,8 +3,8 @@ using TorchSharp;
 using VqVae.Checkpoints;
 using VqVae.Exporter;
 using VqVae.Model;
-using VqVaeMl.MlNet.Scoring;
 using VqVae.Training;
+using VqVaeMl.MlNet.Scoring;
 using static TorchSharp.torch;
 
 namespace VqVaeMl.MlNet.Tests;

@@ -19,7 +19,7 @@ internal static class TorchReference
         var recon = model.DecodeCodes(codes);
         // Plain squared distances from every latent to every codebook vector, to judge any disagreement.
         var flat = ze.reshape(-1, c.HiddenSize);
-                var d = (flat.unsqueeze(1) - model.codebook.weight.unsqueeze(0)).pow(2).sum(-1);
+        var d = (flat.unsqueeze(1) - model.codebook.weight.unsqueeze(0)).pow(2).sum(-1);
         var dist = new float[d.shape[0], d.shape[1]];
         var values = d.data<float>().ToArray();
         for (int i = 0; i < dist.GetLength(0); i++)

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using VqVae.Exporter.Cli;
-using VqVaeMl.MlNet.Cli;
 using VqVae.Trainer;
+using VqVaeMl.MlNet.Cli;
 
 namespace VqVae.OutputSafety.Tests;
 

@@ -1,6 +1,6 @@
 using VqVae.Exporter;
-using VqVaeMl.MlNet.Cli;
 using VqVae.Trainer;
+using VqVaeMl.MlNet.Cli;
 
 namespace VqVae.OutputSafety.Tests;
 

@@ -3,12 +3,12 @@ using VqVae.Checkpoints;
 using VqVae.Classifier;
 using VqVae.Data;
 using VqVae.Exporter;
-using VqVaeMl.MlNet.Cli;
 using VqVae.Model;
 using VqVae.Prior;
 using VqVae.TestSupport;
 using VqVae.Trainer;
 using VqVae.Training;
+using VqVaeMl.MlNet.Cli;
 
 namespace VqVae.OutputSafety.Tests;
 

@@ -37,11 +37,11 @@ public class ImageGridTests
             int left = padding + n % columns * (width * scale + padding);
             int top = padding + n / columns * (height * scale + padding);
             for (int y = 0; y < height * scale; y++)
-            for (int x = 0; x < width * scale; x++)
-            {
-                byte k = (byte)(10 + n * height * width + y / scale * width + x / scale);
-                Assert.Equal((k, k, k), Rgb(grid, left + x, top + y)); // gray repeated to RGB
-            }
+                for (int x = 0; x < width * scale; x++)
+                {
+                    byte k = (byte)(10 + n * height * width + y / scale * width + x / scale);
+                    Assert.Equal((k, k, k), Rgb(grid, left + x, top + y)); // gray repeated to RGB
+                }
         }
         Assert.Equal((0, 0, 0), Rgb(grid, 0, 0));                      // outer padding
         Assert.Equal((0, 0, 0), Rgb(grid, padding + 6, padding));      // padding between cells

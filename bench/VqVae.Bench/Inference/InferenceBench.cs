@@ -1,9 +1,9 @@
 using VqVae.Checkpoints;
 using VqVae.Data;
 using VqVae.Exporter;
-using VqVaeMl.MlNet.Scoring;
 using VqVae.Model;
 using VqVae.Training;
+using VqVaeMl.MlNet.Scoring;
 using static TorchSharp.torch;
 
 namespace VqVae.Bench;

@@ -54,8 +54,11 @@ public static class TrainingVsPost
         int epochs = int.Parse(args[2], CultureInfo.InvariantCulture), steps = int.Parse(args[3], CultureInfo.InvariantCulture);
         var options = Presets.Get(preset) with
         {
-            DataPath = args[1], Epochs = epochs, MaxStepsPerEpoch = steps,
-            Threads = int.Parse(args[4], CultureInfo.InvariantCulture), Device = ComputeDevice.Cpu,
+            DataPath = args[1],
+            Epochs = epochs,
+            MaxStepsPerEpoch = steps,
+            Threads = int.Parse(args[4], CultureInfo.InvariantCulture),
+            Device = ComputeDevice.Cpu,
         };
         var (trainSet, validationSet) = TrainingData.Load(options);
         using var train = TrainingData.ToTensor(trainSet);

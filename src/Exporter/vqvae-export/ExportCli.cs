@@ -1,7 +1,7 @@
-using VqVae.Cli;
 using System.CommandLine;
 using Spectre.Console;
 using VqVae.Checkpoints;
+using VqVae.Cli;
 using VqVae.Exporter.Graphs;
 using VqVae.Exporter.Prior;
 using VqVae.Exporter.Verification;

@@ -1,5 +1,5 @@
-using VqVae.Cli;
 using System.CommandLine;
+using VqVae.Cli;
 
 namespace VqVaeMl.MlNet.Cli;
 

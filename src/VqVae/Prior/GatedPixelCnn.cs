@@ -25,13 +25,13 @@ public sealed class MaskedConv : Module<Tensor, Tensor>
         maskShape = new long[] { 1, 1, rows, kernelSize };
         maskValues = new float[rows * kernelSize];
         for (int r = 0; r < rows; r++)
-        for (int c = 0; c < kernelSize; c++)
-        {
-            bool open = vertical
-                ? r < centre || (includeCentre && r == centre)
-                : c < centre || (includeCentre && c == centre);
-            maskValues[r * kernelSize + c] = open ? 1f : 0f;
-        }
+            for (int c = 0; c < kernelSize; c++)
+            {
+                bool open = vertical
+                    ? r < centre || (includeCentre && r == centre)
+                    : c < centre || (includeCentre && c == centre);
+                maskValues[r * kernelSize + c] = open ? 1f : 0f;
+            }
         RegisterComponents();
     }
 

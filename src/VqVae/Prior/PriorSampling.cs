@@ -17,13 +17,13 @@ public static class PriorSampling
         using var _ = no_grad();
         var codes = zeros(new long[] { count, c.Height, c.Width }, dtype: ScalarType.Int64, device: device);
         for (int i = 0; i < c.Height; i++)
-        for (int j = 0; j < c.Width; j++)
-        {
-            using var scope = NewDisposeScope();
-            var logits = prior.Forward(codes, labels).select(2, i).select(2, j) / temperature;   // [N, K]
-            var next = multinomial(nn.functional.softmax(logits, 1).cpu(), 1, generator: generator).squeeze(1);
-            codes[TensorIndex.Colon, TensorIndex.Single(i), TensorIndex.Single(j)] = next.to(device);
-        }
+            for (int j = 0; j < c.Width; j++)
+            {
+                using var scope = NewDisposeScope();
+                var logits = prior.Forward(codes, labels).select(2, i).select(2, j) / temperature;   // [N, K]
+                var next = multinomial(nn.functional.softmax(logits, 1).cpu(), 1, generator: generator).squeeze(1);
+                codes[TensorIndex.Colon, TensorIndex.Single(i), TensorIndex.Single(j)] = next.to(device);
+            }
         return codes;
     }
 

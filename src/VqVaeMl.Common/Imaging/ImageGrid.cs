@@ -32,13 +32,13 @@ public static class ImageGrid
             int left = padding + n % cols * (cellW + padding), top = padding + n / cols * (cellH + padding);
             int image = n * channels * plane;
             for (int y = 0; y < cellH; y++)
-            for (int x = 0; x < cellW; x++)
-            {
-                int source = image + y / scale * width + x / scale;
-                int target = ((top + y) * gridW + left + x) * 4;
-                for (int c = 0; c < 3; c++)
-                    rgba[target + c] = ToByte(images[source + (channels == 1 ? 0 : c) * plane]);
-            }
+                for (int x = 0; x < cellW; x++)
+                {
+                    int source = image + y / scale * width + x / scale;
+                    int target = ((top + y) * gridW + left + x) * 4;
+                    for (int c = 0; c < 3; c++)
+                        rgba[target + c] = ToByte(images[source + (channels == 1 ? 0 : c) * plane]);
+                }
         }
         WritePng(path, rgba, gridW, gridH);
     }

@@ -1,7 +1,7 @@
-using VqVae.TestSupport;
 using SkiaSharp;
 using VqVae.Data.Cache;
 using VqVae.Tests.Data;
+using VqVae.TestSupport;
 
 namespace VqVae.Tests.Cli;
 

@@ -1,5 +1,5 @@
-using VqVae.TestSupport;
 using VqVae.Checkpoints;
+using VqVae.TestSupport;
 using VqVae.Training;
 
 namespace VqVae.Tests.Cli;

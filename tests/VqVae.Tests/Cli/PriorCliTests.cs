@@ -1,6 +1,6 @@
-using VqVae.TestSupport;
 using VqVae.Checkpoints;
 using VqVae.Prior;
+using VqVae.TestSupport;
 
 namespace VqVae.Tests.Cli;
 

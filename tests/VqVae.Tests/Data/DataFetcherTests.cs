@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
-using VqVae.TestSupport;
 using VqVae.Data;
+using VqVae.TestSupport;
 
 namespace VqVae.Tests.Data;
 

@@ -27,27 +27,27 @@ public sealed class GatedPixelCnnTests
         int h = config.Height, w = config.Width;
         var label = classCount > 0 ? tensor(new long[] { 1 }) : null;
         for (int i = 0; i < h; i++)
-        for (int j = 0; j < w; j++)
-        {
-            using var step = NewDisposeScope();
-            var x = randn(1, config.Channels, h, w).requires_grad_(true);
-            var logits = model.ForwardEmbedded(x, label);
-            logits[0, TensorIndex.Colon, i, j].sum().backward();
-            var influence = x.grad!.abs().sum(1)[0];   // [h, w]: how much each input position moves p's logits
-            // Masked weights give exact zeros; the bound only allows for a convolution algorithm's rounding.
-            float floor = 1e-6f * influence.max().item<float>();
-            for (int y = 0; y < h; y++)
-            for (int z = 0; z < w; z++)
+            for (int j = 0; j < w; j++)
             {
-                float g = influence[y, z].item<float>();
-                if (y * w + z >= i * w + j)
-                    Assert.True(g <= floor, $"logits at ({i},{j}) see ({y},{z}), which is not before it (gradient {g})");
+                using var step = NewDisposeScope();
+                var x = randn(1, config.Channels, h, w).requires_grad_(true);
+                var logits = model.ForwardEmbedded(x, label);
+                logits[0, TensorIndex.Colon, i, j].sum().backward();
+                var influence = x.grad!.abs().sum(1)[0];   // [h, w]: how much each input position moves p's logits
+                                                           // Masked weights give exact zeros; the bound only allows for a convolution algorithm's rounding.
+                float floor = 1e-6f * influence.max().item<float>();
+                for (int y = 0; y < h; y++)
+                    for (int z = 0; z < w; z++)
+                    {
+                        float g = influence[y, z].item<float>();
+                        if (y * w + z >= i * w + j)
+                            Assert.True(g <= floor, $"logits at ({i},{j}) see ({y},{z}), which is not before it (gradient {g})");
+                    }
+                if (j > 0) Assert.True(influence[i, j - 1].item<float>() > 0, $"({i},{j}) does not see its left neighbour");
+                if (i > 0) Assert.True(influence[i - 1, j].item<float>() > 0, $"({i},{j}) does not see the position above");
+                if (i > 0 && j + 1 < w) Assert.True(influence[i - 1, j + 1].item<float>() > 0, $"({i},{j}) has a blind spot above-right");
+                if (i > 0 && j > 0) Assert.True(influence[i - 1, j - 1].item<float>() > 0, $"({i},{j}) does not see above-left");
             }
-            if (j > 0) Assert.True(influence[i, j - 1].item<float>() > 0, $"({i},{j}) does not see its left neighbour");
-            if (i > 0) Assert.True(influence[i - 1, j].item<float>() > 0, $"({i},{j}) does not see the position above");
-            if (i > 0 && j + 1 < w) Assert.True(influence[i - 1, j + 1].item<float>() > 0, $"({i},{j}) has a blind spot above-right");
-            if (i > 0 && j > 0) Assert.True(influence[i - 1, j - 1].item<float>() > 0, $"({i},{j}) does not see above-left");
-        }
     }
 
     [Fact]

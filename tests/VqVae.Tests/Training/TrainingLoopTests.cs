@@ -18,7 +18,11 @@ public class TrainingLoopTests
 
     static TrainingOptions Small(int epochs, int seed = 1) => Presets.Get("mnist") with
     {
-        Epochs = epochs, BatchSize = 64, LearningRate = 1e-3, Seed = seed, Device = ComputeDevice.Cpu,
+        Epochs = epochs,
+        BatchSize = 64,
+        LearningRate = 1e-3,
+        Seed = seed,
+        Device = ComputeDevice.Cpu,
         Model = Presets.Get("mnist").Model with { HiddenSize = 64, CodebookSize = 32 },
     };
 

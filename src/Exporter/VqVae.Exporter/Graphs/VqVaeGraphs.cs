@@ -67,22 +67,22 @@ public static class VqVaeGraphs
     /// <summary>The architecture switch: a new encoder kind adds one case here and one graph file.</summary>
     public static string EncoderBody(ModuleOnnxMapper m, nn.Module<Tensor, Tensor> encoder, ModelConfig config, string image, string output,
         Int8Layers? int8 = null) => encoder switch
-    {
-        PatchEncoder patch => PatchModelGraph.Encoder(m, patch, config, image, output, int8),
-        ConvEncoder conv when int8 is null => ConvModelGraph.Encoder(m, conv, image, output),
-        ConvEncoder => throw Int8NotCovered("conv"),
-        _ => throw new NotSupportedException($"no ONNX mapping for encoder {encoder.GetType().Name}"),
-    };
+        {
+            PatchEncoder patch => PatchModelGraph.Encoder(m, patch, config, image, output, int8),
+            ConvEncoder conv when int8 is null => ConvModelGraph.Encoder(m, conv, image, output),
+            ConvEncoder => throw Int8NotCovered("conv"),
+            _ => throw new NotSupportedException($"no ONNX mapping for encoder {encoder.GetType().Name}"),
+        };
 
     /// <param name="latentNhwc">the codebook vectors [N, h, w, D]; each body takes the layout it needs from there.</param>
     public static string DecoderBody(ModuleOnnxMapper m, nn.Module<Tensor, Tensor> decoder, ModelConfig config, string latentNhwc,
         Int8Layers? int8 = null) => decoder switch
-    {
-        PatchDecoder patch => PatchModelGraph.Decoder(m, patch, config, latentNhwc, int8),
-        ConvDecoder conv when int8 is null => ConvModelGraph.Decoder(m, conv, latentNhwc),
-        ConvDecoder => throw Int8NotCovered("conv"),
-        _ => throw new NotSupportedException($"no ONNX mapping for decoder {decoder.GetType().Name}"),
-    };
+        {
+            PatchDecoder patch => PatchModelGraph.Decoder(m, patch, config, latentNhwc, int8),
+            ConvDecoder conv when int8 is null => ConvModelGraph.Decoder(m, conv, latentNhwc),
+            ConvDecoder => throw Int8NotCovered("conv"),
+            _ => throw new NotSupportedException($"no ONNX mapping for decoder {decoder.GetType().Name}"),
+        };
 
     static Dim[] ImageDims(ModelConfig c) => Batched(c.ImageShape);
 

@@ -1,7 +1,7 @@
 using System.Globalization;
+using System.Text;
 using CsvHelper;
 using CsvHelper.Configuration;
-using System.Text;
 
 namespace VqVaeMl.MlNet.Scoring;
 

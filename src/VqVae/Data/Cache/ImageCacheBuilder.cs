@@ -15,13 +15,13 @@ public static class ImageCacheBuilder
         {
             Parallel.For(0, files.Count, () => new byte[writer.BytesPerImage], (i, _, pixels) =>
             {
-            var file = Path.Combine(folder, files[i].RelativePath);
-            using var bitmap = ImageDecoder.Decode(File.ReadAllBytes(file), file);
-            using var image = ImageDecoder.RenderOnWhite(bitmap, width, height);
-            ImageDecoder.CopyBytes(image, channels, pixels);
-            writer.Write(i, pixels);
-            Interlocked.Increment(ref decoded);
-            return pixels;
+                var file = Path.Combine(folder, files[i].RelativePath);
+                using var bitmap = ImageDecoder.Decode(File.ReadAllBytes(file), file);
+                using var image = ImageDecoder.RenderOnWhite(bitmap, width, height);
+                ImageDecoder.CopyBytes(image, channels, pixels);
+                writer.Write(i, pixels);
+                Interlocked.Increment(ref decoded);
+                return pixels;
             }, _ => { });
         }
         catch (AggregateException e) when (e.InnerExceptions.FirstOrDefault() is InvalidDataException or IOException)

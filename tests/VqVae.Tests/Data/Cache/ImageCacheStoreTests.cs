@@ -1,7 +1,7 @@
-using VqVae.TestSupport;
 using SkiaSharp;
 using VqVae.Data;
 using VqVae.Data.Cache;
+using VqVae.TestSupport;
 
 namespace VqVae.Tests.Data.Cache;
 
