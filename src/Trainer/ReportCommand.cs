@@ -48,12 +48,12 @@ public static class ReportCommand
     static string RunFolder(string run)
     {
         var full = Path.GetFullPath(run);
-        if (File.Exists(Path.Combine(full, Checkpoint.ConfigFile)) && !File.Exists(Path.Combine(full, TrainingLoop.MetricsFile)))
+        bool hasMetrics = File.Exists(Path.Combine(full, TrainingLoop.MetricsFile));
+        if (!hasMetrics && File.Exists(Path.Combine(full, Checkpoint.ConfigFile)))
             throw new InvalidDataException(
                 $"{run}: a checkpoint folder, not a training run; report reads a run's metrics.csv, so give the run folder ({Path.GetDirectoryName(full)})");
         var checkpoint = Checkpoint.Resolve(run);
-        if (!File.Exists(Path.Combine(full, TrainingLoop.MetricsFile)))
-            throw new InvalidDataException($"{run}: no {TrainingLoop.MetricsFile}: not a finished training run");
+        if (!hasMetrics) throw new InvalidDataException($"{run}: no {TrainingLoop.MetricsFile}: not a finished training run");
         return checkpoint;
     }
 
