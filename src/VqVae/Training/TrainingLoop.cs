@@ -47,7 +47,7 @@ public sealed class TrainingLoop
         device = DeviceChoice.Resolve(options.Device);
         if (options.Threads > 0) set_num_threads(options.Threads);
         manual_seed(options.Seed);
-        Model = new VqVaeModel(options.Model, options.Codebook);
+        Model = new VqVaeModel(options.Model, options.Codebook) { DecoderPath = options.ResolvedDecoderPath };
         Model.to(device);
         train = trainImages;
         validation = validationImages;
@@ -165,7 +165,7 @@ public sealed class TrainingLoop
         {
             Preset = options.Preset, Dataset = options.Dataset, DataPath = options.DataPath, Epochs = options.Epochs, BatchSize = options.BatchSize,
             LearningRate = options.LearningRate, Seed = options.Seed, ValidationFraction = options.ValidationFraction,
-            Codebook = options.Codebook, Device = DeviceChoice.Of(device), Threads = get_num_threads(),
+            Codebook = options.Codebook, Device = DeviceChoice.Of(device), Threads = get_num_threads(), DecoderPath = options.DecoderPath,
         },
     };
 
