@@ -27,16 +27,24 @@ public static class DecoderTableGraph
     public static long DirectWeights(VqVaeModel model) =>
         model.decoder.parameters().Concat(model.quantizer.parameters()).Sum(p => p.numel());
 
+    /// <summary>The initializer holding the table, under the decoder's name.</summary>
+    public const string TableName = "decoder.table";
+
+    /// <summary>Each code's pixels in 0..1 [K, p·p·C], (row, column, channel) order: what the graph gathers from.</summary>
+    public static Tensor Pixels(VqVaeModel model)
+    {
+        var c = model.Config;
+        using var _ = no_grad();
+        return PatchDecoderTable.Logits((PatchDecoder)model.decoder, model.CodeLatents()).sigmoid()
+            .reshape(c.CodebookSize, c.PatchSize * c.PatchSize * c.Channels);
+    }
+
     /// <summary>codes [N, h, w] → Gather from the [K, p·p·C] table → [N, h, w, p·p·C] → NCHW → DepthToSpace → pixels [N, C, H, W].</summary>
     public static string Decoder(ModuleOnnxMapper m, VqVaeModel model, string codes, string output)
     {
-        var c = model.Config;
-        long k = c.CodebookSize, p = c.PatchSize, perCode = p * p * c.Channels;
-        Tensor table;
-        using (no_grad())
-            table = PatchDecoderTable.Logits((PatchDecoder)model.decoder, model.CodeLatents()).sigmoid().reshape(k, perCode);
+        long p = model.Config.PatchSize;
         var name = m.NameOf(model.decoder);
-        var values = m.Graph.AddInitializer($"{name}.table", table,
+        var values = m.Graph.AddInitializer(TableName, Pixels(model),
             "Each code's p×p pixels in 0..1, (row, column, channel) order: the decoder evaluated on the codebook at export.");
         var patches = m.Graph.AddNode("Gather", new[] { values, codes }, $"{name}.patches", Attr.Int("axis", 0));
         var planar = m.Permute(patches, $"{name}.planar_patches", 0, 3, 1, 2);     // [N, p·p·C, h, w]

@@ -54,10 +54,11 @@ public static class VqVaeGraphs
     /// is a table of its codes' outputs (<see cref="DecoderTableGraph"/>) where that table is the smaller;
     /// --int8 keeps the direct graph, whose transposed convolution is the product it quantizes.
     /// </summary>
-    public static ModelProto Decoder(VqVaeModel model, CheckpointInfo info, GraphPrecision precision = GraphPrecision.Float32)
+    /// <param name="allowTable">false: the direct graph even where the table fits (tests, and the bench's comparison).</param>
+    public static ModelProto Decoder(VqVaeModel model, CheckpointInfo info, GraphPrecision precision = GraphPrecision.Float32, bool allowTable = true)
     {
         var c = model.Config;
-        if (precision == GraphPrecision.Float32 && DecoderTableGraph.Fits(model)) return TableDecoder(model, info);
+        if (allowTable && precision == GraphPrecision.Float32 && DecoderTableGraph.Fits(model)) return TableDecoder(model, info);
         var g = new OnnxGraphBuilder("vqvae_decoder", "VQ-VAE decoder: code indices → codebook vectors → reconstructed image.");
         var m = new ModuleOnnxMapper(g, model);
         var quantizer = QuantizerGraph.For(model);
