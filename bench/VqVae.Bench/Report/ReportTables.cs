@@ -13,7 +13,7 @@ public static class ReportTables
 
     /// <summary>The tables of the sections that ran (<c>--only</c> runs some).</summary>
     public static IReadOnlyList<ReportTable> Build(BenchResults r) =>
-        new[] { Machine(r), Ceiling(r), Training(r), PostComparison(r), Inference(r), Int8(r.Int8, r.Settings, r.Machine), Memory(r), Checks(r) }
+        new[] { Machine(r), Ceiling(r), Training(r), PostComparison(r), Inference(r), Sampling(r), Int8(r.Int8, r.Settings, r.Machine), Memory(r), Checks(r) }
             .Where(t => t.Rows.Count > 0).ToList();
 
     static ReportTable Machine(BenchResults r)
@@ -53,6 +53,17 @@ public static class ReportTables
             (r.Settings.GemmRepeats == 1 ? "Each figure: 1 timed product after 1 warm-up." : $"Each figure: median (min–max) of {r.Settings.GemmRepeats} timed products after 1 warm-up.") + " libtorch: addmm_ into one preallocated output (β = 0); " +
             "'fresh output': matmul allocating its result each time, as the model's layers do. ONNX Runtime: a one-node MatMul graph, B an initializer, output bound to one preallocated buffer.",
         ]);
+    }
+
+    static ReportTable Sampling(BenchResults r)
+    {
+        if (r.Sampling is not { } s) return new ReportTable("3c. Prior sampling", [], [], []);
+        var rows = new List<IReadOnlyList<string>>
+        {
+            new[] { "table (Gather + DepthToSpace)", $"{s.Samples}", s.TableSamplesPerSecond.Describe(), $"{s.Speedup:F2}×" },
+            new[] { "direct (codebook lookup, transposed convolution, Linear)", $"{s.Samples}", s.DirectSamplesPerSecond.Describe(), "1.00×" },
+        };
+        return new ReportTable("3c. Prior sampling (mnist)", ["decoder.onnx", "samples", "samples/s", "of direct"], rows, [s.Measured]);
     }
 
     static ReportTable Training(BenchResults r)
