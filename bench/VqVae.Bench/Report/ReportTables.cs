@@ -13,7 +13,7 @@ public static class ReportTables
 
     /// <summary>The tables of the sections that ran (<c>--only</c> runs some).</summary>
     public static IReadOnlyList<ReportTable> Build(BenchResults r) =>
-        new[] { Machine(r), Ceiling(r), Training(r), PostComparison(r), Inference(r), Sampling(r), Int8(r.Int8, r.Settings, r.Machine), Memory(r), Checks(r) }
+        new[] { Machine(r), Ceiling(r), Training(r), PostComparison(r), Inference(r), Int8(r.Int8, r.Settings, r.Machine), Sampling(r), Memory(r), Checks(r) }
             .Where(t => t.Rows.Count > 0).ToList();
 
     static ReportTable Machine(BenchResults r)

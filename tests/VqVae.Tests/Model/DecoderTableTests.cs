@@ -8,6 +8,8 @@ namespace VqVae.Tests.Model;
 /// same batch, the same loss and the same gradient for every parameter, whatever the quantizer and its
 /// gradient estimator do with the decoder input's gradient.
 /// </summary>
+/// <remarks>Seeds libtorch's global generator, so it runs with the other classes that do, alone.</remarks>
+[Collection(GlobalGeneratorCollection.Name)]
 public class DecoderTableTests
 {
     const double Tolerance = 1e-5;
