@@ -66,14 +66,12 @@ public abstract class QuantizerGraph(ModelConfig config)
     protected static string Nearest(ModuleOnnxMapper m, VectorQuantizer vq, string z, string prefix)
     {
         var g = m.Graph;
-        var codebook = m.NameOf(vq);
         using var scope = TorchSharp.torch.NewDisposeScope();
         using var noGrad = TorchSharp.torch.no_grad();
         var weight = vq.weight.detach().cpu();
-        var minusTwoT = g.IsDefined($"{codebook}.minus_2_t") ? $"{codebook}.minus_2_t"
-            : g.AddInitializer($"{codebook}.minus_2_t", (weight.t() * -2f).contiguous(), "−2·Eᵀ [D, K]");
-        var squared = g.IsDefined($"{codebook}.sq") ? $"{codebook}.sq"
-            : g.AddInitializer($"{codebook}.sq", weight.pow(2).sum(1), "‖E‖² [K]");
+        // The quantizer's own constants, under its prefix: computed from the codebook, not parameters themselves.
+        var minusTwoT = g.AddInitializer($"{prefix}.codebook_minus_2_t", (weight.t() * -2f).contiguous(), "−2·Eᵀ [D, K]");
+        var squared = g.AddInitializer($"{prefix}.codebook_sq", weight.pow(2).sum(1), "‖E‖² [K]");
         var distances = g.AddNode("Gemm", new[] { z, minusTwoT, squared }, $"{prefix}.distances_less_z_sq");
         return g.AddNode("ArgMin", new[] { distances }, $"{prefix}.flat_codes",
             Attr.Int("axis", 1), Attr.Int("keepdims", 0), Attr.Int("select_last_index", 0));
