@@ -14,7 +14,7 @@ public sealed class BatchedImageScorer : IImageScorer
     /// <summary>`score`'s default batch size; see docs/CLI.md, `vqvae-score`, for how it was chosen.</summary>
     public const int DefaultBatchSize = 64;
 
-    readonly PixelLoader loader;
+    readonly IPixelLoader loader;
     readonly OrtGraphChain graphs;
     readonly ImageBatch batch;
 
@@ -41,7 +41,7 @@ public sealed class BatchedImageScorer : IImageScorer
         Provider = ExecutionProviderProbe.Choose(model, options);
         options = Provider.Apply(options);
         BatchSize = batchSize;
-        loader = new PixelLoader(context, model, options);
+        loader = PixelLoader.ForBatches(context, model, options);
         graphs = new OrtGraphChain(model, ExecutionProvider, options, spinning);
         batch = new ImageBatch(batchSize, model.PixelCount, model.CodeCount);
         graphs.WarmUp(batchSize, model.PixelCount, model.CodeCount);

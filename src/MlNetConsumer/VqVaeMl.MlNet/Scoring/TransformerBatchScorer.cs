@@ -26,7 +26,7 @@ public sealed class TransformerBatchScorer : IImageScorer
         [ColumnName(OnnxContract.Reconstruction)] public float[] Reconstruction { get; set; } = [];
     }
 
-    readonly PixelLoader loader;
+    readonly IPixelLoader loader;
     readonly ITransformer graphs;
     readonly PredictionEngine<BatchRow, BatchResult> engine;
     readonly ImageBatch batch;
@@ -50,7 +50,7 @@ public sealed class TransformerBatchScorer : IImageScorer
         Provider = ExecutionProviderProbe.Choose(model, options);
         options = Provider.Apply(options);
         BatchSize = batchSize;
-        loader = new PixelLoader(context, model, options);
+        loader = PixelLoader.ForBatches(context, model, options);
         batch = new ImageBatch(batchSize, model.PixelCount, model.CodeCount);
         row = new BatchRow { Pixels = batch.PixelTensor };
 
