@@ -27,6 +27,10 @@ internal sealed class SkiaPixelLoader : IPixelLoader
 
     readonly int channels, height, width;
     readonly string? imageFolder;
+    // For a grey model: the value ConvertToGrayscale → ExtractPixels gives each grey level, found once by
+    // drawing all 256 levels through the same Skia calls. The colour filter works on each pixel alone, so a
+    // grey image of the model's size (MNIST's) is looked up without the second decode, the copy and the draw.
+    readonly float[]? grayLevels;
 
     /// <summary>Whether this loader gives what the pipeline's image steps give for <paramref name="options"/>: the stretching resize only.</summary>
     public static bool Covers(VqVaePipelineOptions options) => options.Resizing == ImageResizingEstimator.ResizingKind.Fill;
@@ -36,6 +40,23 @@ internal sealed class SkiaPixelLoader : IPixelLoader
         if (!Covers(options)) throw new ArgumentException($"resizing {options.Resizing}: only Fill is read with Skia directly", nameof(options));
         (channels, height, width) = (model.Config.Channels, model.Config.Height, model.Config.Width);
         imageFolder = options.ImageFolder;
+        if (channels == 1) grayLevels = GrayLevels();
+    }
+
+    static float[] GrayLevels()
+    {
+        using var levels = new SKBitmap(new SKImageInfo(256, 1, SKColorType.Gray8, SKAlphaType.Opaque));
+        for (int v = 0; v < 256; v++) levels.GetPixelSpan()[v] = (byte)v;
+        var image = Supported(levels.Copy());
+        image = Replace(image, Gray(image));
+        using (image)
+        {
+            var values = new float[256];
+            var data = image.GetPixelSpan();
+            int red = image.ColorType == SKColorType.Bgra8888 ? 2 : 0;
+            for (int v = 0; v < 256; v++) values[v] = (data[4 * v + red] - 0f) * Scale;
+            return values;
+        }
     }
 
     public void Load(IReadOnlyList<string> paths, ImageBatch batch)
@@ -51,9 +72,43 @@ internal sealed class SkiaPixelLoader : IPixelLoader
                 batch.Fail(i, $"cannot read file ({e.Message})");
                 continue;
             }
+            if (DecodeDirect(bytes, batch.LoadRow(i))) continue;
             if (ImageFileCheck.Problem(bytes) is { } problem) batch.Fail(i, problem);
             else if (Decode(bytes, batch.LoadRow(i)) is { } failed) batch.Fail(i, $"the pipeline failed: {failed}");
         }
+    }
+
+    /// <summary>
+    /// A file of the model's size in 8-bit colour or grey, decoded once as the check decodes it (RGBA,
+    /// premultiplied, no colour space: the bytes SKBitmap.Decode gives such a file, whatever the channel
+    /// order) and taken from there: a colour model's planes are those bytes; a grey model's are looked up in
+    /// <see cref="grayLevels"/> when every pixel is an opaque grey. False for any other file, or one whose
+    /// pixels do not all decode (the check then says why), which takes the whole way.
+    /// </summary>
+    bool DecodeDirect(byte[] bytes, Span<float> pixels)
+    {
+        using var stream = new MemoryStream(bytes, writable: false);
+        using var codec = SKCodec.Create(stream);
+        if (codec is null || codec.Info.Width != width || codec.Info.Height != height
+            || codec.Info.ColorType is not (SKColorType.Gray8 or SKColorType.Rgba8888 or SKColorType.Bgra8888)
+            || ImageLimits.Problem(width, height) is not null)
+            return false;
+        var info = new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Premul);
+        if (codec.GetPixels(info, out byte[] rgba) != SKCodecResult.Success) return false;
+        int plane = width * height;
+        for (int i = 0; i < plane; i++)
+        {
+            byte r = rgba[4 * i], g = rgba[4 * i + 1], b = rgba[4 * i + 2];
+            if (grayLevels is null)
+            {
+                pixels[i] = (r - 0f) * Scale;
+                pixels[plane + i] = (g - 0f) * Scale;
+                pixels[2 * plane + i] = (b - 0f) * Scale;
+            }
+            else if (r == g && g == b && rgba[4 * i + 3] == 255) pixels[i] = grayLevels[r];
+            else return false;
+        }
+        return true;
     }
 
     /// <summary>LoadImages → ResizeImages (Fill) → (ConvertToGrayscale) → ExtractPixels, planar, 0..1; null, or what failed.</summary>
