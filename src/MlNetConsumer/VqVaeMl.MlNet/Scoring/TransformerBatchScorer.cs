@@ -26,15 +26,14 @@ public sealed class TransformerBatchScorer : IImageScorer
         [ColumnName(OnnxContract.Reconstruction)] public float[] Reconstruction { get; set; } = [];
     }
 
-    readonly IPixelLoader loader;
+    readonly BatchInput input;
     readonly ITransformer graphs;
     readonly PredictionEngine<BatchRow, BatchResult> engine;
-    readonly ImageBatch batch;
     readonly BatchRow row;
     BatchResult result = new();
 
-    public int BatchSize { get; }
-    public ExecutionProviderChoice Provider { get; }
+    public int BatchSize => input.Batch.Capacity;
+    public ExecutionProviderChoice Provider => input.Provider;
 
     /// <summary>
     /// Fits the image steps in <paramref name="context"/> and the three graphs in a context of their own, whose
@@ -43,19 +42,11 @@ public sealed class TransformerBatchScorer : IImageScorer
     /// </summary>
     public TransformerBatchScorer(MLContext context, VqVaeModelFolder model, VqVaePipelineOptions? options = null, int batchSize = BatchedImageScorer.DefaultBatchSize)
     {
-        if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "the batch size must be at least 1");
-        if (!model.HasEncoder)
-            throw new InvalidOperationException($"{model.Folder}: opened for decoding only; open it with VqVaeModelFolder.Open to score images");
-        options ??= VqVaePipelineOptions.Default;
-        Provider = ExecutionProviderProbe.Choose(model, options);
-        options = Provider.Apply(options);
-        BatchSize = batchSize;
-        loader = PixelLoader.ForBatches(context, model, options);
-        batch = new ImageBatch(batchSize, model.PixelCount, model.CodeCount);
-        row = new BatchRow { Pixels = batch.PixelTensor };
+        input = new BatchInput(context, model, options, batchSize);
+        row = new BatchRow { Pixels = input.Batch.PixelTensor };
 
         var graphContext = new MLContext(seed: 0);
-        var sessionOptions = options;
+        var sessionOptions = input.Options;
         graphContext.SetOnnxSessionOption(new OnnxSessionOptions
         {
             CreateSessionOptions = () => OrtSessionSettings.Create(Provider.Provider, sessionOptions, OrtSessionSettings.DefaultSpinning),
@@ -63,7 +54,7 @@ public sealed class TransformerBatchScorer : IImageScorer
         var schema = SchemaDefinition.Create(typeof(BatchRow));
         schema[OnnxContract.Image].ColumnType = new VectorDataViewType(NumberDataViewType.Single, batchSize * model.PixelCount);
         var empty = graphContext.Data.LoadFromEnumerable(Array.Empty<BatchRow>(), schema);
-        graphs = graphContext.Transforms.VqVaeBatchedGraphs(model, batchSize, options).Fit(empty);
+        graphs = graphContext.Transforms.VqVaeBatchedGraphs(model, batchSize, input.Options).Fit(empty);
         engine = graphContext.Model.CreatePredictionEngine<BatchRow, BatchResult>(graphs, inputSchemaDefinition: schema);
         // As OrtGraphChain.WarmUp: ONNX Runtime's first two runs of a session are the slow ones.
         for (int i = 0; i < 2; i++) engine.Predict(row, ref result);
@@ -71,9 +62,7 @@ public sealed class TransformerBatchScorer : IImageScorer
 
     public ImageBatch Score(IReadOnlyList<string> paths)
     {
-        batch.Reset(paths.Count);
-        loader.Load(paths, batch);
-        batch.Pack();
+        var batch = input.Load(paths);
         if (batch.Scored == 0) return batch;
         // Predict(input, ref output) refills the same result arrays each batch.
         engine.Predict(row, ref result);
