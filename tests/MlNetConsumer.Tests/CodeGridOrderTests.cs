@@ -2,6 +2,7 @@ using SkiaSharp;
 using TorchSharp;
 using VqVae.Exporter;
 using VqVae.Model;
+using VqVae.TestSupport;
 using VqVaeMl.MlNet.Scoring;
 
 namespace VqVaeMl.MlNet.Tests;
@@ -26,7 +27,7 @@ public sealed class CodeGridOrderTests : IDisposable
         using (var model = new VqVaeModel(config))
             VqVaeOnnxExporter.Export(model, new CheckpointInfo { Model = config }, onnx);
         var images = Path.Combine(scratch, "images");
-        TestImages.WriteFolder(images, 5, 16, rgb: false, seed: 9);
+        ShapeImages.WriteFolder(images, 5, 16, rgb: false, seed: 9);
 
         var scored = Path.Combine(scratch, "scored");
         var score = Cli.Run("score", "--model", onnx, "--images", images, "--out", scored);
@@ -63,7 +64,7 @@ public sealed class CodeGridOrderTests : IDisposable
                     bitmap.SetPixel(x, y, new SKColor(v, v, v));
                     pixels[y * 12 + x] = v / 255f;
                 }
-            TestImages.Write(Path.Combine(scratch, "images", "grid.png"), bitmap);
+            ShapeImages.Write(Path.Combine(scratch, "images", "grid.png"), bitmap);
         }
         torch.manual_seed(5);
         var onnx = Path.Combine(scratch, "onnx");
