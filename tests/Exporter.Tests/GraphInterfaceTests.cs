@@ -2,11 +2,12 @@ using VqVae.Exporter.Graphs;
 using Microsoft.ML.OnnxRuntime;
 using Onnx;
 using TorchSharp;
+using VqVae.TestSupport;
 
 namespace VqVae.Exporter.Tests;
 
 /// <summary>What a consumer relies on: names, element types, shapes with a symbolic N, standard ONNX, weights by name.</summary>
-[Collection(ModelsCollection.Name)]
+[Collection(TrainedModelsCollection.Name)]
 public sealed class GraphInterfaceTests(TrainedModels models)
 {
     public static TheoryData<string> Names() => new(TrainedModels.Names);

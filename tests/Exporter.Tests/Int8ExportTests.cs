@@ -5,13 +5,14 @@ using Onnx;
 using VqVae.Exporter.Cli;
 using VqVae.Exporter.Graphs;
 using VqVae.Exporter.Verification;
+using VqVae.TestSupport;
 using static TorchSharp.torch;
 using DataType = Onnx.TensorProto.Types.DataType;
 
 namespace VqVae.Exporter.Tests;
 
 /// <summary>The int8 export: standard operators only, weights that dequantize to the float ones, codes that agree with float32.</summary>
-[Collection(ModelsCollection.Name)]
+[Collection(TrainedModelsCollection.Name)]
 public sealed class Int8ExportTests(TrainedModels models) : IDisposable
 {
     readonly string scratch = Directory.CreateTempSubdirectory("vqvae-export-int8-").FullName;
@@ -137,7 +138,7 @@ public sealed class Int8ExportTests(TrainedModels models) : IDisposable
         Assert.Single(Read(dir, OnnxContract.DecoderFile).Graph.Node, n => n.OpType == "MatMulInteger");
         Assert.Equal("float32", Read(dir, OnnxContract.EncoderFile).MetadataProps.Single(p => p.Key == OnnxContract.PrecisionKey).Value);
         using var scope = NewDisposeScope();
-        var images = m.Images.Concat(TrainedModels.Shapes(m.Model.Config, 100, seed: 4242).data<float>().ToArray()).ToArray();
+        var images = m.Pixels.Concat(TrainedModels.Shapes(m.Model.Config, 100, seed: 4242).data<float>().ToArray()).ToArray();
         var r = Int8Verifier.Verify(m.Model, dir, images, usedImages: true);
         // The float32 graphs' codes match TorchSharp's up to exact ties, which these images do not have.
         Assert.Equal(r.CodesCompared, r.CodesIdentical);
@@ -151,7 +152,7 @@ public sealed class Int8ExportTests(TrainedModels models) : IDisposable
         var dir = ExportInt8(name);
         // The fixture's 10 images and 100 more of the same kind: 4,900 codes for the gray model, 1,760 for the RGB one.
         using var scope = NewDisposeScope();
-        var images = m.Images.Concat(TrainedModels.Shapes(m.Model.Config, 100, seed: 4242).data<float>().ToArray()).ToArray();
+        var images = m.Pixels.Concat(TrainedModels.Shapes(m.Model.Config, 100, seed: 4242).data<float>().ToArray()).ToArray();
         var r = Int8Verifier.Verify(m.Model, dir, images, usedImages: true);
         Assert.True(r.CodesIdenticalShare >= Int8Report.MinCodesIdentical, $"{r.CodesIdenticalShare:P2} codes identical");
         Assert.True(r.PsnrLoss <= Int8Report.MaxPsnrLoss, $"PSNR {r.Float32Psnr:F2} → {r.Int8Psnr:F2} dB");

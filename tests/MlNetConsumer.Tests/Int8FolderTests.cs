@@ -1,12 +1,13 @@
 using VqVae.Checkpoints;
 using VqVae.Exporter;
 using VqVae.Exporter.Graphs;
+using VqVae.TestSupport;
 using VqVaeMl.MlNet.Scoring;
 
 namespace VqVaeMl.MlNet.Tests;
 
 /// <summary>An int8 export (`vqvae-export --int8`) is an ordinary model folder to the consumer: same graphs, same interface.</summary>
-[Collection(TrainedCollection.Name)]
+[Collection(TrainedModelsCollection.Name)]
 public sealed class Int8FolderTests(TrainedModels models) : IDisposable
 {
     readonly string temp = Directory.CreateTempSubdirectory("vqvae-mlnet-int8-").FullName;
@@ -24,7 +25,7 @@ public sealed class Int8FolderTests(TrainedModels models) : IDisposable
 
         var float32Out = Path.Combine(temp, "float32");
         var int8Out = Path.Combine(temp, "int8");
-        var floatRun = Cli.Run("score", "--model", c.OnnxFolder, "--images", c.ImagesFolder, "--out", float32Out);
+        var floatRun = Cli.Run("score", "--model", c.OnnxDir, "--images", c.ImagesFolder, "--out", float32Out);
         var int8Run = Cli.Run("score", "--model", int8, "--images", c.ImagesFolder, "--out", int8Out);
         Assert.True(floatRun.ExitCode == 0, floatRun.Err);
         Assert.True(int8Run.ExitCode == 0, int8Run.Err);

@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using SkiaSharp;
+using VqVae.TestSupport;
 using VqVaeMl.MlNet.Scoring;
 
 namespace VqVaeMl.MlNet.Tests;
@@ -9,7 +10,7 @@ namespace VqVaeMl.MlNet.Tests;
 /// pixels must be the ML.NET steps' bit for bit, on every kind of file a folder holds — the model's size and
 /// others (resized), grey, colour, palette, with alpha, 16-bit, JPEG, GIF, BMP — and a bad file must fail alike.
 /// </summary>
-[Collection(TrainedCollection.Name)]
+[Collection(TrainedModelsCollection.Name)]
 public sealed class SkiaPixelLoaderTests(TrainedModels models) : IDisposable
 {
     readonly string temp = Directory.CreateTempSubdirectory("vqvae-mlnet-skia-").FullName;
@@ -17,7 +18,7 @@ public sealed class SkiaPixelLoaderTests(TrainedModels models) : IDisposable
 
     public static TheoryData<string> Cases => new() { "gray", "rgb" };
 
-    List<string> VariedFiles(TrainedCase c)
+    List<string> VariedFiles(TrainedModel c)
     {
         var rng = new Random(11);
         var files = new List<string>();
@@ -25,22 +26,22 @@ public sealed class SkiaPixelLoaderTests(TrainedModels models) : IDisposable
         int size = c.Config.Height;
         foreach (var (edge, rgb) in new[] { (size, false), (size, true), (size * 2 + 3, true), (size / 2 + 1, false), (size + 5, true) })
         {
-            using var shapes = TestImages.Shapes(edge, rgb, rng);
-            TestImages.Write(Add($"shapes-{edge}-{rgb}.png"), shapes);
-            TestImages.Write(Add($"shapes-{edge}-{rgb}.jpg"), shapes, SKEncodedImageFormat.Jpeg);
+            using var shapes = ShapeImages.Shapes(edge, rgb, rng);
+            ShapeImages.Write(Add($"shapes-{edge}-{rgb}.png"), shapes);
+            ShapeImages.Write(Add($"shapes-{edge}-{rgb}.jpg"), shapes, SKEncodedImageFormat.Jpeg);
             TestImages.WritePng16(Add($"shapes-{edge}-{rgb}-16bit.png"), shapes);
-            using (var gray = shapes.Copy(SKColorType.Gray8)) TestImages.Write(Add($"shapes-{edge}-{rgb}-gray8.png"), gray);
+            using (var gray = shapes.Copy(SKColorType.Gray8)) ShapeImages.Write(Add($"shapes-{edge}-{rgb}-gray8.png"), gray);
             File.WriteAllBytes(Add($"shapes-{edge}-{rgb}.bmp"), Bmp24(shapes));
             using var translucent = shapes.Copy(SKColorType.Rgba8888);
             for (int y = 0; y < edge; y++)
                 for (int x = 0; x < edge; x++)
                     translucent.SetPixel(x, y, translucent.GetPixel(x, y).WithAlpha((byte)(x * 255 / edge)));
-            TestImages.Write(Add($"shapes-{edge}-{rgb}-alpha.png"), translucent);
+            ShapeImages.Write(Add($"shapes-{edge}-{rgb}-alpha.png"), translucent);
         }
         // Only one side off the model's: resized all the same.
-        using (var shapes = TestImages.Shapes(size + 4, true, rng))
+        using (var shapes = ShapeImages.Shapes(size + 4, true, rng))
         using (var wide = shapes.Resize(new SKSizeI(size + 4, size), new SKSamplingOptions(SKFilterMode.Linear)))
-            TestImages.Write(Add("wide.png"), wide);
+            ShapeImages.Write(Add("wide.png"), wide);
         // A one-pixel GIF (a palette image), written out byte by byte: Skia reads GIF but does not write it.
         File.WriteAllBytes(Add("one-pixel.gif"), Convert.FromBase64String("R0lGODlhAQABAIAAAP///wAAACwAAAAAAQABAAACAkQBADs="));
         TestImages.WriteCorruptPng(Add("corrupt.png"), size, rng);
@@ -72,7 +73,7 @@ public sealed class SkiaPixelLoaderTests(TrainedModels models) : IDisposable
     public void Skia_gives_the_image_steps_pixels_bit_for_bit_and_the_same_failures(string name)
     {
         var c = name == "gray" ? models.Gray : models.Rgb;
-        var model = VqVaeModelFolder.Open(c.OnnxFolder);
+        var model = VqVaeModelFolder.Open(c.OnnxDir);
         var files = VariedFiles(c);
         using var rows = new RowImageScorer(VqVaeScoringModel.ForImages(new MLContext(seed: 0), model), model);
         using var batched = new BatchedImageScorer(new MLContext(seed: 0), model, batchSize: files.Count);
