@@ -12,6 +12,12 @@ public sealed record EpochMetrics
     public double ValidationMse { get; init; }
     public double ValidationVqLoss { get; init; }
     public double ValidationPsnr { get; init; }
+    /// <summary>
+    /// Mean SSIM of the validation reconstructions (<see cref="Imaging.Ssim"/>); null for images smaller than its
+    /// window and in runs written before it was measured.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? ValidationSsim { get; init; }
     /// <summary>Distinct codes chosen on the validation set (for residual VQ: summed over the levels, out of L·K).</summary>
     public int ActiveCodes { get; init; }
     /// <summary>

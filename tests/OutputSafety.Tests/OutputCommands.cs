@@ -80,8 +80,8 @@ internal static class OutputCommands
         ],
         ["vqvae-score decode"] =
         [
-            new(ScoreCli.Tool, OutputKind.Folder, "--out", o => ["--model", World.Run, "--codes", World.Codes, "--out", o],
-                new Input("codes.csv", World.Codes, IsFolder: false), Run, GraphsFolder),
+            new(ScoreCli.Tool, OutputKind.Folder, "--out", o => ["--model", World.Run, "--codes", World.Codes, "--out", o, "--originals", World.Images],
+                new Input("codes.csv", World.Codes, IsFolder: false), new Input("originals folder", World.Images), Run, GraphsFolder),
         ],
         ["vqvae-score merge"] =
         [

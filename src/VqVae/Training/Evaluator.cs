@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 
 namespace VqVae.Training;
 
-/// <summary>Validation figures: losses as the reference post logs them, plus PSNR and codebook usage.</summary>
+/// <summary>Validation figures: losses as the reference post logs them, plus PSNR, SSIM and codebook usage.</summary>
 public static class Evaluator
 {
     /// <summary>Validation of images already in one tensor.</summary>
@@ -38,6 +38,8 @@ public static class Evaluator
             var loss = zeros(1, device: device);
             var mse = zeros(1, device: device);
             var vq = zeros(1, device: device);
+            // SSIM is summed on the host: one implementation (VqVaeMl.Common's) for training and vqvae-score.
+            var ssim = ValidationSsim.For(model.Config);
             var histograms = Enumerable.Range(0, model.quantizer.Depth).Select(_ => zeros(model.Config.CodebookSize, device: device)).ToArray();
             for (long start = 0; start < n; start += batchSize)
             {
@@ -51,6 +53,7 @@ public static class Evaluator
                 loss.add_(terms.Total * count);
                 mse.add_(terms.Reconstruction * count);
                 vq.add_(terms.Vq * count);
+                ssim?.Add(x, output.Reconstruction);
                 var counts = model.quantizer.Histograms(output.Codes);
                 for (int level = 0; level < histograms.Length; level++) histograms[level].add_(counts[level]);
             }
@@ -63,6 +66,7 @@ public static class Evaluator
                 ValidationMse = meanMse,
                 ValidationVqLoss = vq.item<float>() / n,
                 ValidationPsnr = 10 * Math.Log10(1.0 / Math.Max(meanMse, 1e-12)),
+                ValidationSsim = ssim?.Mean,
                 ActiveCodes = usage.Sum(u => u.Active),
                 Perplexity = Math.Exp(usage.Sum(u => u.Entropy)),
                 LevelActiveCodes = perLevel ? usage.Select(u => u.Active).ToArray() : null,
