@@ -37,6 +37,7 @@ public static class TrainCommand
     static readonly Option<double?> EmaDecay = new("--ema-decay") { Description = "Decay of the EMA codebook statistics and of the usage that finds dead codes (default 0.99)" };
     static readonly Option<int> MaxSteps = new("--max-steps-per-epoch") { Description = "Cut each epoch short (smoke runs)" };
     static readonly Option<string?> CacheDir = CacheCommand.CacheDirOption();
+    static readonly Option<string?> Classifier = ClassifierFolder.Option("each epoch's validation");
 
     public static Command Create()
     {
@@ -44,7 +45,7 @@ public static class TrainCommand
         var command = new Command("train", "Train a VQ-VAE; writes best/ and last/ checkpoints, metrics.csv and pictures.")
         {
             Preset, Data, Epochs, Out, Force, Resume, HiddenSize, CodebookSize, PatchSize, BatchSize, Lr, Beta, Seed, Ste,
-            Quantizer, Levels, Depth, DeviceName, Threads, Arch, ImageSize, Channels, CodebookUpdate, KmeansInit, DeadCodeThreshold, EmaDecay, MaxSteps, CacheDir,
+            Quantizer, Levels, Depth, DeviceName, Threads, Arch, ImageSize, Channels, CodebookUpdate, KmeansInit, DeadCodeThreshold, EmaDecay, MaxSteps, CacheDir, Classifier,
         };
         command.SetAction(parse =>
         {
@@ -110,6 +111,7 @@ public static class TrainCommand
             Device = parse.GetValue(DeviceName) ?? ComputeDevice.Auto,
             Threads = parse.GetValue(Threads),
             MaxStepsPerEpoch = parse.GetValue(MaxSteps),
+            ClassifierFolder = ClassifierFolder.For(parse.GetValue(Classifier), model),
         };
         TrainOptionChecks.Validate(options);
         return options;

@@ -18,6 +18,12 @@ public sealed record EpochMetrics
     /// </summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public double? ValidationSsim { get; init; }
+    /// <summary>
+    /// Fréchet distance of the validation reconstructions from the validation digits in the digit classifier's
+    /// features (docs/QUALITY.md); null unless the run's images are 1×28×28 and a classifier was given.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? ValidationFrechet { get; init; }
     /// <summary>Distinct codes chosen on the validation set (for residual VQ: summed over the levels, out of L·K).</summary>
     public int ActiveCodes { get; init; }
     /// <summary>

@@ -47,6 +47,8 @@ internal static class OutputCommands
         [
             new(TrainerCli.Tool, OutputKind.Folder, "--out", o => TrainOn(World.Data, o), new Input("data folder", World.Data)),
             new(TrainerCli.Tool, OutputKind.Folder, "--out", o => TrainOn(World.Images, o), new Input("image folder", World.Images)),
+            new(TrainerCli.Tool, OutputKind.Folder, "--out", o => [.. TrainOn(World.Data, o), "--classifier", World.Classifier],
+                new Input("data folder", World.Data), new Input("classifier folder", World.Classifier)),
         ],
         ["vqvae-train prior"] =
         [

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using TorchSharp;
 using VqVae.Checkpoints;
+using VqVae.Classifier;
 using VqVae.Model;
 using static TorchSharp.torch;
 
@@ -28,6 +29,7 @@ public sealed class TrainingLoop
     readonly ITrainingImages train;
     readonly ITrainingImages validation;
     readonly Device device;
+    readonly DigitFrechet? frechet;
 
     public TrainingOptions Options => options;
     public Device Device => device;
@@ -51,6 +53,8 @@ public sealed class TrainingLoop
         manual_seed(options.Seed);
         Model = new VqVaeModel(options.Model, options.Codebook);
         Model.to(device);
+        frechet = options.ClassifierFolder is { } classifier
+            ? DigitFrechet.Open(classifier, device, Evaluator.Batches(validationImages, 256, device)) : null;
         train = trainImages;
         validation = validationImages;
         if (Model.decoder is ConvDecoder convDecoder)
@@ -81,7 +85,7 @@ public sealed class TrainingLoop
             var clock = Stopwatch.StartNew();
             var (trainLoss, restarted, images) = TrainEpoch(epoch, observer);
             double trainSeconds = clock.Elapsed.TotalSeconds;
-            var metrics = Evaluator.Evaluate(Model, validation, Math.Max(options.BatchSize, 256), device) with
+            var metrics = Evaluator.Evaluate(Model, validation, Math.Max(options.BatchSize, 256), device, frechet) with
             {
                 Epoch = epoch,
                 TrainLoss = trainLoss,

@@ -25,4 +25,9 @@ public sealed record TrainingOptions
     /// <summary>How many batches of encoder outputs feed the k-means initialisation.</summary>
     public int KmeansBatches { get; init; } = 4;
     public int KmeansIterations { get; init; } = 10;
+    /// <summary>
+    /// A folder written by `classifier train`: each epoch's validation then has a Fréchet distance in its features
+    /// (1×28×28 images only). Where to find a measuring tool, not a setting of the run: not in config.json.
+    /// </summary>
+    public string? ClassifierFolder { get; init; }
 }
