@@ -13,7 +13,7 @@ public static class ReportCommand
     {
         var runs = new Argument<string[]>("runs") { Description = "Training output folders", Arity = ArgumentArity.OneOrMore };
         var chart = new Option<string?>("--rate-distortion") { Description = "Also draw the runs' validation PSNR against bits per image into this PNG, one labelled point per run" };
-        var command = new Command("report", "Print a markdown table of training runs: best validation MSE, PSNR, SSIM, codes in use, perplexity, training time.")
+        var command = new Command("report", "Print a markdown table of training runs: best validation MSE, PSNR, SSIM, Fréchet distance of digits, codes in use, perplexity, training time.")
         {
             runs, chart,
         };
@@ -29,8 +29,8 @@ public static class ReportCommand
                 // Every run is read before anything is printed: a refused one leaves no half table.
                 var best = folders.Select(run => (Run: run, Info: Checkpoint.ReadInfo(RunFolder(run)))).ToList();
                 var rows = best.Select(b => Row(b.Run, b.Info)).ToList();
-                Console.WriteLine("| run | arch | quantizer | codebook | lr | best epoch | bits per image | val MSE | PSNR (dB) | SSIM | active codes | perplexity | training minutes |");
-                Console.WriteLine("| --- | --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+                Console.WriteLine("| run | arch | quantizer | codebook | lr | best epoch | bits per image | val MSE | PSNR (dB) | SSIM | Fréchet (digits) | active codes | perplexity | training minutes |");
+                Console.WriteLine("| --- | --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
                 foreach (var row in rows) Console.WriteLine(row);
                 if (parse.GetValue(chart) is { } png)
                 {
@@ -74,7 +74,7 @@ public static class ReportCommand
             KebabCase.Name(c.Estimator),
         }.Where(s => s != null));
         return string.Create(CultureInfo.InvariantCulture,
-            $"| {RunName(run)} | {KebabCase.Name(model.Arch)} | {model.QuantizerDescriptor.Describe(model)} | {codebook} | {info.Training?.LearningRate:G3} | {info.Epoch} | {model.BitsPerImage:F0} | {m.ValidationMse:F4} | {m.ValidationPsnr:F2} | {Optional(m.ValidationSsim, "F4")} | {PerLevel(m.ActiveCodes.ToString(CultureInfo.InvariantCulture), m.LevelActiveCodes?.Select(a => a.ToString(CultureInfo.InvariantCulture)))} | {PerLevel(m.Perplexity.ToString("F1", CultureInfo.InvariantCulture), m.LevelPerplexity?.Select(p => p.ToString("F1", CultureInfo.InvariantCulture)))} | {history.Sum() / 60:F1} |");
+            $"| {RunName(run)} | {KebabCase.Name(model.Arch)} | {model.QuantizerDescriptor.Describe(model)} | {codebook} | {info.Training?.LearningRate:G3} | {info.Epoch} | {model.BitsPerImage:F0} | {m.ValidationMse:F4} | {m.ValidationPsnr:F2} | {Optional(m.ValidationSsim, "F4")} | {Optional(m.ValidationFrechet, "F2")} | {PerLevel(m.ActiveCodes.ToString(CultureInfo.InvariantCulture), m.LevelActiveCodes?.Select(a => a.ToString(CultureInfo.InvariantCulture)))} | {PerLevel(m.Perplexity.ToString("F1", CultureInfo.InvariantCulture), m.LevelPerplexity?.Select(p => p.ToString("F1", CultureInfo.InvariantCulture)))} | {history.Sum() / 60:F1} |");
     }
 
     static RateDistortionPoint Point(string run, CheckpointInfo info) =>
