@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using TorchSharp;
+using VqVae.Adversarial;
 using VqVae.Checkpoints;
 using VqVae.Classifier;
 using VqVae.Model;
@@ -36,6 +37,8 @@ public sealed class TrainingLoop
 
     public VqVaeModel Model { get; }
     public TorchSharp.Modules.Adam Optimizer { get; }
+    /// <summary>The adversarial term and its discriminator, when the run trains with one.</summary>
+    public AdversarialLoss? Adversarial { get; }
     public List<EpochMetrics> History { get; } = new();
     public int CompletedEpochs { get; private set; }
 
@@ -63,6 +66,7 @@ public sealed class TrainingLoop
             convDecoder.InitialiseOutputBias(train.ChannelMeans().to(device));
         }
         Optimizer = optim.Adam(Model.parameters().Where(p => p.requires_grad), lr: options.LearningRate);
+        if (options.Adversarial is { } adversarial) Adversarial = new AdversarialLoss(adversarial, options.Model.Channels, options.LearningRate, device);
     }
 
     public int StepsPerEpoch
@@ -136,9 +140,11 @@ public sealed class TrainingLoop
             long count = x.shape[0];
             var output = Model.forward(x);
             var loss = VqVaeModel.Loss(output, x);
+            long globalStep = (long)(epoch - 1) * steps + step;
             Optimizer.zero_grad();
-            loss.Total.backward();
+            (Adversarial?.GeneratorLoss(Model, output, loss, globalStep) ?? loss.Total).backward();
             Optimizer.step();
+            Adversarial?.DiscriminatorStep(x, output.Reconstruction, globalStep);
             restarted += Model.AfterStep(output, generator);
             lossSum.add_(loss.Total.detach());
             images += count;

@@ -30,4 +30,6 @@ public sealed record TrainingOptions
     /// (1×28×28 images only). Where to find a measuring tool, not a setting of the run: not in config.json.
     /// </summary>
     public string? ClassifierFolder { get; init; }
+    /// <summary>The adversarial loss (PatchGAN discriminator); null trains without it.</summary>
+    public AdversarialTraining? Adversarial { get; init; }
 }
