@@ -61,14 +61,24 @@ public sealed class ScoreCliTests(TrainedModels models) : IDisposable
         Assert.Equal(2 + 10 * (c.Config.Width * scale + 2), grid.Width);
     }
 
+    /// <summary>The RGB model's images scored into temp/<paramref name="name"/>: the codes.csv the decode tests read.</summary>
+    string ScoredRgb(string name)
+    {
+        var scored = Path.Combine(temp, name);
+        Assert.Equal(0, Cli.Run("score", "--model", models.Rgb.OnnxFolder, "--images", models.Rgb.ImagesFolder, "--out", scored).ExitCode);
+        return scored;
+    }
+
+    Cli.Result DecodeRgb(string scored, string output, params string[] more) =>
+        Cli.Run(["decode", "--model", models.Rgb.OnnxFolder, "--codes", Path.Combine(scored, "codes.csv"), "--out", output, .. more]);
+
     [Fact]
     public void Decode_of_the_codes_csv_that_score_wrote_reproduces_the_reconstructions()
     {
         var c = models.Rgb;
-        var scored = Path.Combine(temp, "scored-rgb");
-        Assert.Equal(0, Cli.Run("score", "--model", c.OnnxFolder, "--images", c.ImagesFolder, "--out", scored).ExitCode);
+        var scored = ScoredRgb("scored-rgb");
         var decoded = Path.Combine(temp, "decoded-rgb");
-        var run = Cli.Run("decode", "--model", c.OnnxFolder, "--codes", Path.Combine(scored, "codes.csv"), "--out", decoded);
+        var run = DecodeRgb(scored, decoded);
         Assert.True(run.ExitCode == 0, run.Err);
 
         var expected = Files(Path.Combine(scored, "reconstructions"));
@@ -86,11 +96,9 @@ public sealed class ScoreCliTests(TrainedModels models) : IDisposable
     public void Decode_with_the_originals_measures_what_score_measured()
     {
         var c = models.Rgb;
-        var scored = Path.Combine(temp, "scored-originals");
-        Assert.Equal(0, Cli.Run("score", "--model", c.OnnxFolder, "--images", c.ImagesFolder, "--out", scored).ExitCode);
+        var scored = ScoredRgb("scored-originals");
         var decoded = Path.Combine(temp, "decoded-originals");
-        var run = Cli.Run("decode", "--model", c.OnnxFolder, "--codes", Path.Combine(scored, "codes.csv"), "--out", decoded,
-            "--originals", c.ImagesFolder);
+        var run = DecodeRgb(scored, decoded, "--originals", c.ImagesFolder);
         Assert.True(run.ExitCode == 0, run.Err);
 
         // The same graphs on the same pixels: the same figures, row for row (the decoder graph alone gives the same reconstruction).
@@ -116,8 +124,7 @@ public sealed class ScoreCliTests(TrainedModels models) : IDisposable
     public void Decode_reports_a_row_whose_original_is_missing_and_measures_the_rest()
     {
         var c = models.Rgb;
-        var scored = Path.Combine(temp, "scored-missing");
-        Assert.Equal(0, Cli.Run("score", "--model", c.OnnxFolder, "--images", c.ImagesFolder, "--out", scored).ExitCode);
+        var scored = ScoredRgb("scored-missing");
         var originals = Path.Combine(temp, "originals");
         foreach (var file in c.Images)
         {
@@ -129,14 +136,13 @@ public sealed class ScoreCliTests(TrainedModels models) : IDisposable
         var before = Directory.GetFiles(originals, "*", SearchOption.AllDirectories).Order().ToList();
 
         var decoded = Path.Combine(temp, "decoded-missing");
-        var run = Cli.Run("decode", "--model", c.OnnxFolder, "--codes", Path.Combine(scored, "codes.csv"), "--out", decoded, "--originals", originals);
+        var run = DecodeRgb(scored, decoded, "--originals", originals);
         Assert.Equal(1, run.ExitCode);
         Assert.Contains($"failed: {gone}: no original at {Path.Combine(originals, gone)}", run.Err);
         Assert.Equal(c.Images.Count, File.ReadAllLines(Path.Combine(decoded, FolderScorer.MetricsFile)).Length);   // header + all but one
         Assert.Equal(before, Directory.GetFiles(originals, "*", SearchOption.AllDirectories).Order().ToList());   // nothing written there
 
-        var missingFolder = Cli.Run("decode", "--model", c.OnnxFolder, "--codes", Path.Combine(scored, "codes.csv"),
-            "--out", Path.Combine(temp, "never"), "--originals", Path.Combine(temp, "no-such-folder"));
+        var missingFolder = DecodeRgb(scored, Path.Combine(temp, "never"), "--originals", Path.Combine(temp, "no-such-folder"));
         Assert.Equal(2, missingFolder.ExitCode);
         Assert.Contains("originals folder not found", missingFolder.Err);
         Assert.False(Directory.Exists(Path.Combine(temp, "never")));

@@ -1,5 +1,5 @@
-using VqVae.Checkpoints;
 using TorchSharp;
+using VqVae.Checkpoints;
 using static TorchSharp.torch;
 
 namespace VqVae.Classifier;
