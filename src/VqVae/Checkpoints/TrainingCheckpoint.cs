@@ -66,6 +66,7 @@ public static class TrainingCheckpoint
             Seed = t.Seed,
             ValidationFraction = t.ValidationFraction,
             Adversarial = t.Adversarial,
+            DecoderPath = t.DecoderPath,
         };
     }
 
@@ -82,7 +83,7 @@ public static class TrainingCheckpoint
     {
         Preset = o.Preset, Dataset = o.Dataset, DataPath = o.DataPath, Epochs = o.Epochs, BatchSize = o.BatchSize,
         LearningRate = o.LearningRate, Seed = o.Seed, ValidationFraction = o.ValidationFraction,
-        Codebook = o.Codebook, Adversarial = o.Adversarial, Device = DeviceChoice.Of(device), Threads = get_num_threads(),
+        Codebook = o.Codebook, Adversarial = o.Adversarial, Device = DeviceChoice.Of(device), Threads = get_num_threads(), DecoderPath = o.DecoderPath,
     };
 }
 

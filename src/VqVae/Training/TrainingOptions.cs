@@ -1,4 +1,5 @@
 using VqVae.Checkpoints;
+using VqVae.Model;
 
 namespace VqVae.Training;
 
@@ -32,4 +33,8 @@ public sealed record TrainingOptions
     public string? ClassifierFolder { get; init; }
     /// <summary>The adversarial loss (PatchGAN discriminator); null trains without it.</summary>
     public AdversarialTraining? Adversarial { get; init; }
+    /// <summary>How the decoder is evaluated (auto: the table of K codes where it applies and pays).</summary>
+    public DecoderPath DecoderPath { get; init; } = DecoderPath.Auto;
+    /// <summary>The path this run takes: <see cref="DecoderPath"/> resolved for its model and batch size.</summary>
+    public DecoderPath ResolvedDecoderPath => DecoderPathChoice.Resolve(DecoderPath, Model, BatchSize);
 }
