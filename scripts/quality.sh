@@ -34,16 +34,24 @@ declare -A runs=(
   [pokemon-conv-fsq-5-5-5]="--preset pokemon-plus --arch conv --quantizer fsq --levels 5,5,5"
   [pokemon-conv-rvq2]="--preset pokemon-plus --arch conv --quantizer rvq --depth 2"
   [pokemon-conv-rvq4]="--preset pokemon-plus --arch conv --quantizer rvq --depth 4"
+  # The adversarial loss (docs/QUALITY.md, "The adversarial loss"): against mnist-conv and pokemon-conv.
+  [mnist-conv-adv]="--preset mnist-plus --arch conv --adversarial"
+  [pokemon-conv-adv]="--preset pokemon-plus --arch conv --adversarial"
 )
 names=("$@")
 all=0
 [ ${#names[@]} -gt 0 ] || all=1
 [ $all = 0 ] || names=(mnist-post mnist-ema mnist-kmeans mnist-deadcode mnist-plus mnist-conv pokemon-post pokemon-plus pokemon-conv
                        mnist-conv-rotation mnist-conv-fsq mnist-conv-fsq-5-5-5 mnist-conv-fsq-4-4-4-2 mnist-conv-rvq2 mnist-conv-rvq4
-                       pokemon-conv-rotation pokemon-conv-fsq pokemon-conv-fsq-5-5-5 pokemon-conv-rvq2 pokemon-conv-rvq4)
+                       pokemon-conv-rotation pokemon-conv-fsq pokemon-conv-fsq-5-5-5 pokemon-conv-rvq2 pokemon-conv-rvq4
+                       mnist-conv-adv pokemon-conv-adv)
 for name in "${names[@]}"; do  # every name checked before hours of training start
   [ -n "${runs[$name]+set}" ] || { echo "quality.sh: $name: unknown run (expected one of: ${!runs[*]})" >&2; exit 2; }
 done
+# MNIST runs measure a Fréchet distance in the digit classifier's features (docs/QUALITY.md): train it once.
+if printf '%s\n' "${names[@]}" | grep -q '^mnist' && [ ! -f models/digit-classifier/classifier.bin ]; then
+  train classifier train --threads "$THREADS"
+fi
 for name in "${names[@]}"; do
   epochs=10; [[ $name == pokemon* ]] && epochs=100
   # shellcheck disable=SC2086

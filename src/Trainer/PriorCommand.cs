@@ -26,12 +26,13 @@ public static class PriorCommand
     static readonly Option<int> Threads = new("--threads") { Description = "libtorch threads (0: one per core)" };
     static readonly Option<ComputeDevice?> DeviceName = EnumOption.Create<ComputeDevice>("--device", "Where to train; auto picks CUDA when libtorch sees it");
     static readonly Option<int> MaxSteps = new("--max-steps-per-epoch") { Description = "Cut each epoch short (smoke runs)" };
+    static readonly Option<string?> Classifier = ClassifierFolder.Option($"{PriorSampleFrechet.Samples} samples of the trained prior");
 
     public static Command Create()
     {
         var command = new Command("prior", "Train a gated PixelCNN prior over a trained VQ-VAE's code maps.")
         {
-            Model, Epochs, Out, Force, Resume, ClassConditional, Channels, Layers, BatchSize, Lr, Seed, Threads, DeviceName, MaxSteps,
+            Model, Epochs, Out, Force, Resume, ClassConditional, Channels, Layers, BatchSize, Lr, Seed, Threads, DeviceName, MaxSteps, Classifier,
         };
         command.SetAction(Execute);
         return command;
@@ -65,6 +66,7 @@ public static class PriorCommand
             }
             using (vqvae)
             {
+                var classifier = ClassifierFolder.For(parse.GetValue(Classifier), info.Model);
                 options = options with { Prior = options.Prior with { CodebookSize = info.Model.CodebookSize, Height = info.Model.LatentHeight, Width = info.Model.LatentWidth } };
                 CheckLimits(options);
                 AnsiConsole.MarkupLineInterpolated($"[grey]encoding the run's images to {info.Model.LatentHeight}×{info.Model.LatentWidth} code maps ({info.Model.CodebookSize} codes)…[/]");
@@ -81,6 +83,7 @@ public static class PriorCommand
                     var best = loop.History.MinBy(m => m.ValidationBitsPerCode)!;
                     AnsiConsole.MarkupLineInterpolated(
                         $"best epoch {best.Epoch}: {best.ValidationBitsPerImage:F1} bits per code map ({best.ValidationBitsPerCode:F3} per code; uniform {best.UniformBitsPerCode:F3}, histogram {best.HistogramBitsPerCode:F3}) → [green]{outDir}[/]");
+                    if (classifier is not null) MeasureSamples(outDir, classifier, vqvae, info, options.Seed, device);
                 }
             }
             return 0;
@@ -88,6 +91,20 @@ public static class PriorCommand
         catch (Exception e) when (e is InvalidDataException or DirectoryNotFoundException or FileNotFoundException or ArgumentException or OutputRefusedException)
         {
             return TrainerCli.Fail(e.Message);
+        }
+    }
+
+    /// <summary>The best prior's samples against the run's validation digits, into sample-frechet.json beside its metrics.</summary>
+    static void MeasureSamples(string outDir, string classifier, VqVae.Model.VqVaeModel vqvae, CheckpointInfo info, int seed, TorchSharp.torch.Device device)
+    {
+        AnsiConsole.MarkupLineInterpolated($"[grey]drawing {PriorSampleFrechet.Samples} samples from the best prior for the Fréchet distance…[/]");
+        var (prior, priorInfo) = PriorCheckpoint.Load(Path.Combine(outDir, Checkpoint.BestFolder), device);
+        using (prior)
+        {
+            var result = PriorSampleFrechet.Measure(classifier, prior, priorInfo.Epoch, vqvae, info, seed);
+            AtomicFile.WriteAllText(Path.Combine(outDir, PriorSampleFrechet.File), result.ToJson());
+            AnsiConsole.MarkupLineInterpolated(
+                $"Fréchet distance of {result.Samples} samples from {result.ReferenceDigits} validation digits (digit classifier features): {result.FrechetDistance:F2}");
         }
     }
 

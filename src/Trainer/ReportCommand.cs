@@ -13,7 +13,7 @@ public static class ReportCommand
     {
         var runs = new Argument<string[]>("runs") { Description = "Training output folders", Arity = ArgumentArity.OneOrMore };
         var chart = new Option<string?>("--rate-distortion") { Description = "Also draw the runs' validation PSNR against bits per image into this PNG, one labelled point per run" };
-        var command = new Command("report", "Print a markdown table of training runs: best validation MSE, PSNR, codes in use, perplexity, training time.")
+        var command = new Command("report", "Print a markdown table of training runs: best validation MSE, PSNR, SSIM, Fréchet distance of digits, codes in use, perplexity, training time.")
         {
             runs, chart,
         };
@@ -29,8 +29,8 @@ public static class ReportCommand
                 // Every run is read before anything is printed: a refused one leaves no half table.
                 var best = folders.Select(run => (Run: run, Info: Checkpoint.ReadInfo(RunFolder(run)))).ToList();
                 var rows = best.Select(b => Row(b.Run, b.Info)).ToList();
-                Console.WriteLine("| run | arch | quantizer | codebook | lr | best epoch | bits per image | val MSE | PSNR (dB) | active codes | perplexity | training minutes |");
-                Console.WriteLine("| --- | --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+                Console.WriteLine("| run | arch | quantizer | codebook | lr | best epoch | bits per image | val MSE | PSNR (dB) | SSIM | Fréchet (digits) | active codes | perplexity | training minutes |");
+                Console.WriteLine("| --- | --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
                 foreach (var row in rows) Console.WriteLine(row);
                 if (parse.GetValue(chart) is { } png)
                 {
@@ -72,15 +72,19 @@ public static class ReportCommand
             c.KmeansInit ? "k-means init" : null,
             c.DeadCodeThreshold > 0 ? $"dead < {c.DeadCodeThreshold}" : null,
             KebabCase.Name(c.Estimator),
+            info.Training?.Adversarial is { } adv ? string.Create(CultureInfo.InvariantCulture, $"adversarial from step {adv.DiscStart}, w {adv.DiscWeight}") : null,
         }.Where(s => s != null));
         return string.Create(CultureInfo.InvariantCulture,
-            $"| {RunName(run)} | {KebabCase.Name(model.Arch)} | {model.QuantizerDescriptor.Describe(model)} | {codebook} | {info.Training?.LearningRate:G3} | {info.Epoch} | {model.BitsPerImage:F0} | {m.ValidationMse:F4} | {m.ValidationPsnr:F2} | {PerLevel(m.ActiveCodes.ToString(CultureInfo.InvariantCulture), m.LevelActiveCodes?.Select(a => a.ToString(CultureInfo.InvariantCulture)))} | {PerLevel(m.Perplexity.ToString("F1", CultureInfo.InvariantCulture), m.LevelPerplexity?.Select(p => p.ToString("F1", CultureInfo.InvariantCulture)))} | {history.Sum() / 60:F1} |");
+            $"| {RunName(run)} | {KebabCase.Name(model.Arch)} | {model.QuantizerDescriptor.Describe(model)} | {codebook} | {info.Training?.LearningRate:G3} | {info.Epoch} | {model.BitsPerImage:F0} | {m.ValidationMse:F4} | {m.ValidationPsnr:F2} | {Optional(m.ValidationSsim, "F4")} | {Optional(m.ValidationFrechet, "F2")} | {PerLevel(m.ActiveCodes.ToString(CultureInfo.InvariantCulture), m.LevelActiveCodes?.Select(a => a.ToString(CultureInfo.InvariantCulture)))} | {PerLevel(m.Perplexity.ToString("F1", CultureInfo.InvariantCulture), m.LevelPerplexity?.Select(p => p.ToString("F1", CultureInfo.InvariantCulture)))} | {history.Sum() / 60:F1} |");
     }
 
     static RateDistortionPoint Point(string run, CheckpointInfo info) =>
         new(RunName(run), info.Model.BitsPerImage, BestMetrics(run, info).ValidationPsnr);
 
     static string RunName(string run) => Path.GetFileName(Path.GetFullPath(run).TrimEnd('/'));
+
+    /// <summary>A figure the run may not have (measured after it was trained, or undefined for its images): "—" then.</summary>
+    static string Optional(double? value, string format) => value?.ToString(format, CultureInfo.InvariantCulture) ?? "—";
 
     /// <summary>The whole-run figure, then each residual level's in parentheses.</summary>
     static string PerLevel(string total, IEnumerable<string>? levels) =>

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using VqVae.Adversarial;
 using VqVae.Checkpoints;
 using VqVae.Training;
 
@@ -39,6 +40,10 @@ public static class TrainCommand
         "How training evaluates the patch decoder: table computes it once per code and gathers per position (the same values and gradients); direct at every position; auto takes the table for the patch model with vq or fsq when K is at most a quarter of a batch's positions");
     static readonly Option<int> MaxSteps = new("--max-steps-per-epoch") { Description = "Cut each epoch short (smoke runs)" };
     static readonly Option<string?> CacheDir = CacheCommand.CacheDirOption();
+    static readonly Option<string?> Classifier = ClassifierFolder.Option("each epoch's validation");
+    static readonly Option<bool> Adversarial = new("--adversarial") { Description = "Add VQGAN's adversarial loss: a PatchGAN discriminator, hinge loss, adaptive weight at the decoder's last layer" };
+    static readonly Option<int?> DiscStart = new("--disc-start") { Description = $"With --adversarial: the training step from which it trains (default {new AdversarialTraining().DiscStart})" };
+    static readonly Option<double?> DiscWeight = new("--disc-weight") { Description = $"With --adversarial: w, the factor on its adaptive weight (default {new AdversarialTraining().DiscWeight})" };
 
     public static Command Create()
     {
@@ -47,6 +52,7 @@ public static class TrainCommand
         {
             Preset, Data, Epochs, Out, Force, Resume, HiddenSize, CodebookSize, PatchSize, BatchSize, Lr, Beta, Seed, Ste,
             Quantizer, Levels, Depth, DeviceName, Threads, Arch, ImageSize, Channels, CodebookUpdate, KmeansInit, DeadCodeThreshold, EmaDecay, DecoderPathName, MaxSteps, CacheDir,
+            Classifier, Adversarial, DiscStart, DiscWeight,
         };
         command.SetAction(parse =>
         {
@@ -112,10 +118,33 @@ public static class TrainCommand
             Device = parse.GetValue(DeviceName) ?? ComputeDevice.Auto,
             Threads = parse.GetValue(Threads),
             MaxStepsPerEpoch = parse.GetValue(MaxSteps),
+            ClassifierFolder = ClassifierFolder.For(parse.GetValue(Classifier), model),
+            Adversarial = AdversarialFrom(parse, model),
             DecoderPath = parse.GetValue(DecoderPathName) ?? VqVaeMl.Common.DecoderPath.Auto,
         };
         TrainOptionChecks.Validate(options);
         return options;
+    }
+
+    /// <summary>--adversarial and its settings; --disc-start or --disc-weight without it is refused.</summary>
+    static AdversarialTraining? AdversarialFrom(ParseResult parse, ModelConfig model)
+    {
+        if (!parse.GetValue(Adversarial))
+        {
+            foreach (var option in new Option[] { DiscStart, DiscWeight })
+                if (parse.GetResult(option) is { Implicit: false }) throw new ArgumentException($"{option.Name}: only with --adversarial");
+            return null;
+        }
+        var defaults = new AdversarialTraining();
+        var settings = new AdversarialTraining
+        {
+            DiscStart = parse.GetValue(DiscStart) ?? defaults.DiscStart,
+            DiscWeight = parse.GetValue(DiscWeight) ?? defaults.DiscWeight,
+        };
+        settings.Validate();
+        if (Math.Min(model.Height, model.Width) < PatchDiscriminator.MinImageSize)
+            throw new ArgumentException($"--adversarial: the discriminator needs images of at least {PatchDiscriminator.MinImageSize}×{PatchDiscriminator.MinImageSize}, not {model.Height}×{model.Width}");
+        return settings;
     }
 
     /// <summary>--quantizer, --levels and --depth, each refused where the chosen quantizer has no use for it.</summary>

@@ -22,7 +22,8 @@ public static class TrainRun
             if (!resume)
             {
                 if (exists && !force) return TrainerCli.Fail($"{outDir}: output folder exists and is not empty (use --force to replace it, or --resume to continue it)");
-                OutputFolder.Check(outDir, force, TrainerCli.Tool, [("--data", options.DataPath)]);
+                OutputFolder.Check(outDir, force, TrainerCli.Tool,
+                    options.ClassifierFolder is { } classifier ? [("--data", options.DataPath), ("--classifier", classifier)] : [("--data", options.DataPath)]);
             }
             else
             {

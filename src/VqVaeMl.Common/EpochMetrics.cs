@@ -12,6 +12,18 @@ public sealed record EpochMetrics
     public double ValidationMse { get; init; }
     public double ValidationVqLoss { get; init; }
     public double ValidationPsnr { get; init; }
+    /// <summary>
+    /// Mean SSIM of the validation reconstructions (<see cref="Imaging.Ssim"/>); null for images smaller than its
+    /// window and in runs written before it was measured.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? ValidationSsim { get; init; }
+    /// <summary>
+    /// Fréchet distance of the validation reconstructions from the validation digits in the digit classifier's
+    /// features (docs/QUALITY.md); null unless the run's images are 1×28×28 and a classifier was given.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? ValidationFrechet { get; init; }
     /// <summary>Distinct codes chosen on the validation set (for residual VQ: summed over the levels, out of L·K).</summary>
     public int ActiveCodes { get; init; }
     /// <summary>

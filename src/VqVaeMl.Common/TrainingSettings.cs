@@ -63,6 +63,24 @@ public sealed record CodebookTraining
     }
 }
 
+/// <summary>
+/// The adversarial loss of VQGAN (a PatchGAN discriminator, hinge loss, adaptive weight): trains the model, never part of it.
+/// </summary>
+public sealed record AdversarialTraining
+{
+    /// <summary>The optimizer step (counted over the whole run from 0) from which the term and the discriminator train.</summary>
+    public int DiscStart { get; init; } = 1000;
+    /// <summary>w, the factor on the adaptive weight λ (taming-transformers' VQGAN configurations use 0.8).</summary>
+    public double DiscWeight { get; init; } = 0.8;
+
+    /// <summary>Throws with the problem named when a value cannot train.</summary>
+    public void Validate()
+    {
+        if (DiscStart < 0) throw new InvalidDataException($"--disc-start must be 0 or more, not {DiscStart}");
+        if (!double.IsFinite(DiscWeight) || DiscWeight <= 0) throw new InvalidDataException($"--disc-weight must be a finite number > 0, not {DiscWeight}");
+    }
+}
+
 /// <summary>The training hyperparameters that are not part of the model's shape.</summary>
 public sealed record TrainingSettings
 {
@@ -76,6 +94,9 @@ public sealed record TrainingSettings
     public int Seed { get; init; }
     public double ValidationFraction { get; init; }
     public CodebookTraining Codebook { get; init; } = new();
+    /// <summary>The adversarial loss, when the run trained with it (null: without, and in runs written before it existed).</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public AdversarialTraining? Adversarial { get; init; }
     public ComputeDevice Device { get; init; } = ComputeDevice.Cpu;
     public int Threads { get; init; }
     /// <summary>The decoder path asked for (a config.json written before there was a choice reads as auto).</summary>

@@ -90,6 +90,8 @@ public sealed class MergeCliTests(TrainedModels models) : IDisposable
         // Summed in path order from the round-trippable metrics: the same doubles, not just close.
         Assert.Equal(single.MeanMse, summary.MeanMse);
         Assert.Equal(single.MeanPsnr, summary.MeanPsnr);
+        Assert.NotNull(single.MeanSsim);
+        Assert.Equal(single.MeanSsim, summary.MeanSsim);
         Assert.Equal((single.ModelSha256, true), (summary.ModelSha256, summary.Finished));
         Assert.Equal(shards.Max(x => x.Seconds), summary.Seconds);
         Assert.Equal(shards.MaxBy(x => x.Seconds)!.ImagesPerSecond, summary.ImagesPerSecond);

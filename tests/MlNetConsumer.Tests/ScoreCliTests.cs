@@ -24,8 +24,10 @@ public sealed class ScoreCliTests(TrainedModels models) : IDisposable
 
         var engine = VqVaeScoringModel.ForImages(new MLContext(seed: 0), VqVaeModelFolder.Open(c.OnnxDir)).CreateImageEngine<VqVaePrediction>();
         var rows = ReadCodes(Path.Combine(output, "codes.csv"));
-        var metrics = File.ReadAllLines(Path.Combine(output, "metrics.csv")).Skip(1).Select(l => l.Split(','))
-            .ToDictionary(f => f[0], f => double.Parse(f[1], CultureInfo.InvariantCulture));
+        var lines = File.ReadAllLines(Path.Combine(output, "metrics.csv"));
+        Assert.Equal("path,mse,psnr,ssim", lines[0]);
+        var metrics = lines.Skip(1).Select(l => l.Split(',')).ToDictionary(f => f[0], f => double.Parse(f[1], CultureInfo.InvariantCulture));
+        var ssims = lines.Skip(1).Select(l => l.Split(',')).ToDictionary(f => f[0], f => double.Parse(f[3], CultureInfo.InvariantCulture));
         Assert.Equal(c.Images.OrderBy(p => p, StringComparer.Ordinal), rows.Select(r => r.Path));
         foreach (var row in rows)
         {
@@ -34,6 +36,7 @@ public sealed class ScoreCliTests(TrainedModels models) : IDisposable
             Assert.Equal((c.Config.LatentHeight, c.Config.LatentWidth), (row.Height, row.Width));
             Assert.Equal(torch.Codes, row.Codes);
             Assert.Equal(ImageMetrics.Mse(p.Pixels, p.Reconstruction), metrics[row.Path], 12);
+            Assert.Equal(VqVaeMl.Common.Imaging.Ssim.Mean(p.Pixels, p.Reconstruction, 1, 28, 28), ssims[row.Path], 12);
 
             // The PNG holds the torch reconstruction, rounded to bytes (±1 where 1e-4 crosses a rounding edge).
             var png = ShapeImages.ReadPlanar(Path.Combine(output, "reconstructions", ReconstructionPng.RelativePathFor(row.Path)), 1);
@@ -45,6 +48,9 @@ public sealed class ScoreCliTests(TrainedModels models) : IDisposable
         Assert.Equal((c.Images.Count, c.Images.Count, 0), (summary.Found, summary.Scored, summary.Failed));
         Assert.Equal(ExecutionProviderProbe.Cpu, summary.ExecutionProvider);
         Assert.Equal(metrics.Values.Average(), summary.MeanMse!.Value, 12);
+        Assert.Equal(ssims.Values.Average(), summary.MeanSsim!.Value, 12);
+        Assert.InRange(summary.MeanSsim.Value, -1, 1);
+        Assert.Contains(string.Create(CultureInfo.InvariantCulture, $"mean SSIM {summary.MeanSsim:F4}"), run.Out);
         Assert.True(summary.ImagesPerSecond > 0);
         Assert.Contains($"scored {c.Images.Count} of {c.Images.Count} images (0 failed)", run.Out);
 
@@ -56,14 +62,24 @@ public sealed class ScoreCliTests(TrainedModels models) : IDisposable
         Assert.Equal(2 + 10 * (c.Config.Width * scale + 2), grid.Width);
     }
 
+    /// <summary>The RGB model's images scored into temp/<paramref name="name"/>: the codes.csv the decode tests read.</summary>
+    string ScoredRgb(string name)
+    {
+        var scored = Path.Combine(temp, name);
+        Assert.Equal(0, Cli.Run("score", "--model", models.Rgb.OnnxDir, "--images", models.Rgb.ImagesFolder, "--out", scored).ExitCode);
+        return scored;
+    }
+
+    Cli.Result DecodeRgb(string scored, string output, params string[] more) =>
+        Cli.Run(["decode", "--model", models.Rgb.OnnxDir, "--codes", Path.Combine(scored, "codes.csv"), "--out", output, .. more]);
+
     [Fact]
     public void Decode_of_the_codes_csv_that_score_wrote_reproduces_the_reconstructions()
     {
         var c = models.Rgb;
-        var scored = Path.Combine(temp, "scored-rgb");
-        Assert.Equal(0, Cli.Run("score", "--model", c.OnnxDir, "--images", c.ImagesFolder, "--out", scored).ExitCode);
+        var scored = ScoredRgb("scored-rgb");
         var decoded = Path.Combine(temp, "decoded-rgb");
-        var run = Cli.Run("decode", "--model", c.OnnxDir, "--codes", Path.Combine(scored, "codes.csv"), "--out", decoded);
+        var run = DecodeRgb(scored, decoded);
         Assert.True(run.ExitCode == 0, run.Err);
 
         var expected = Files(Path.Combine(scored, "reconstructions"));
@@ -73,6 +89,64 @@ public sealed class ScoreCliTests(TrainedModels models) : IDisposable
             Assert.Equal(File.ReadAllBytes(Path.Combine(scored, "reconstructions", file)), File.ReadAllBytes(Path.Combine(decoded, "reconstructions", file)));
         var summary = RunSummary.FromJson(File.ReadAllText(Path.Combine(decoded, "summary.json")));
         Assert.Equal((c.Images.Count, c.Images.Count, 0), (summary.Found, summary.Scored, summary.Failed));
+        Assert.Null(summary.MeanMse);
+        Assert.False(File.Exists(Path.Combine(decoded, FolderScorer.MetricsFile)));
+    }
+
+    [Fact]
+    public void Decode_with_the_originals_measures_what_score_measured()
+    {
+        var c = models.Rgb;
+        var scored = ScoredRgb("scored-originals");
+        var decoded = Path.Combine(temp, "decoded-originals");
+        var run = DecodeRgb(scored, decoded, "--originals", c.ImagesFolder);
+        Assert.True(run.ExitCode == 0, run.Err);
+
+        // The same graphs on the same pixels: the same figures, row for row (the decoder graph alone gives the same reconstruction).
+        var scoredRows = File.ReadAllLines(Path.Combine(scored, FolderScorer.MetricsFile));
+        var decodedRows = File.ReadAllLines(Path.Combine(decoded, FolderScorer.MetricsFile));
+        Assert.Equal(scoredRows.Length, decodedRows.Length);
+        Assert.Equal(scoredRows[0], decodedRows[0]);
+        foreach (var (a, b) in scoredRows.Skip(1).Zip(decodedRows.Skip(1)))
+        {
+            var (x, y) = (a.Split(','), b.Split(','));
+            Assert.Equal(x[0], y[0]);
+            for (int i = 1; i < 4; i++)
+                Assert.Equal(double.Parse(x[i], CultureInfo.InvariantCulture), double.Parse(y[i], CultureInfo.InvariantCulture), 5);
+        }
+        var single = RunSummary.FromJson(File.ReadAllText(Path.Combine(scored, "summary.json")));
+        var summary = RunSummary.FromJson(File.ReadAllText(Path.Combine(decoded, "summary.json")));
+        Assert.Equal(single.MeanSsim!.Value, summary.MeanSsim!.Value, 5);
+        Assert.Equal(single.MeanMse!.Value, summary.MeanMse!.Value, 6);
+        Assert.Contains("mean SSIM", run.Out);
+    }
+
+    [Fact]
+    public void Decode_reports_a_row_whose_original_is_missing_and_measures_the_rest()
+    {
+        var c = models.Rgb;
+        var scored = ScoredRgb("scored-missing");
+        var originals = Path.Combine(temp, "originals");
+        foreach (var file in c.Images)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(originals, file))!);
+            File.Copy(Path.Combine(c.ImagesFolder, file), Path.Combine(originals, file));
+        }
+        var gone = c.Images.OrderBy(p => p, StringComparer.Ordinal).First();
+        File.Delete(Path.Combine(originals, gone));
+        var before = Directory.GetFiles(originals, "*", SearchOption.AllDirectories).Order().ToList();
+
+        var decoded = Path.Combine(temp, "decoded-missing");
+        var run = DecodeRgb(scored, decoded, "--originals", originals);
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains($"failed: {gone}: no original at {Path.Combine(originals, gone)}", run.Err);
+        Assert.Equal(c.Images.Count, File.ReadAllLines(Path.Combine(decoded, FolderScorer.MetricsFile)).Length);   // header + all but one
+        Assert.Equal(before, Directory.GetFiles(originals, "*", SearchOption.AllDirectories).Order().ToList());   // nothing written there
+
+        var missingFolder = DecodeRgb(scored, Path.Combine(temp, "never"), "--originals", Path.Combine(temp, "no-such-folder"));
+        Assert.Equal(2, missingFolder.ExitCode);
+        Assert.Contains("originals folder not found", missingFolder.Err);
+        Assert.False(Directory.Exists(Path.Combine(temp, "never")));
     }
 
     [Fact]

@@ -41,3 +41,28 @@ public class ShardMergePartsTests
         Assert.Contains("cut.csv: the last record has no closing line break", Assert.Throws<InvalidDataException>(() => cut.Next()).Message);
     }
 }
+
+/// <summary>metrics.csv's figures found by the header's names, for shards written before and after the ssim column.</summary>
+public class MetricsColumnsTests
+{
+    [Fact]
+    public void Reads_rows_with_and_without_the_ssim_column()
+    {
+        var today = MetricsColumns.Of("path,mse,psnr,ssim\n", "metrics.csv");
+        Assert.Equal((0.25, 6.0, (double?)0.5), today.Values("\"a,b.png\",0.25,6,0.5\n", "row"));
+        Assert.Equal((0.25, 6.0, (double?)null), today.Values("small.png,0.25,6,\n", "row"));   // images under the SSIM window
+        var before = MetricsColumns.Of("path,mse,psnr\n", "metrics.csv");
+        Assert.Equal((0.125, 9.0, (double?)null), before.Values("x.png,0.125,9\n", "row"));
+    }
+
+    [Fact]
+    public void A_header_or_row_without_the_figures_is_named()
+    {
+        Assert.Contains("old/metrics.csv: its header is not path,mse,psnr,ssim",
+            Assert.Throws<InvalidDataException>(() => MetricsColumns.Of("path,error\n", "old/metrics.csv")).Message);
+        var columns = MetricsColumns.Of("path,mse,psnr,ssim\n", "metrics.csv");
+        Assert.Contains("row for x.png has fewer than 4 fields",
+            Assert.Throws<InvalidDataException>(() => columns.Values("x.png,0.1\n", "row for x.png")).Message);
+        Assert.Contains("'abc' is not a number", Assert.Throws<InvalidDataException>(() => columns.Values("x.png,abc,1,1\n", "row")).Message);
+    }
+}

@@ -47,6 +47,8 @@ internal static class OutputCommands
         [
             new(TrainerCli.Tool, OutputKind.Folder, "--out", o => TrainOn(World.Data, o), new Input("data folder", World.Data)),
             new(TrainerCli.Tool, OutputKind.Folder, "--out", o => TrainOn(World.Images, o), new Input("image folder", World.Images)),
+            new(TrainerCli.Tool, OutputKind.Folder, "--out", o => [.. TrainOn(World.Data, o), "--classifier", World.Classifier],
+                new Input("data folder", World.Data), new Input("classifier folder", World.Classifier)),
         ],
         ["vqvae-train prior"] =
         [
@@ -80,8 +82,8 @@ internal static class OutputCommands
         ],
         ["vqvae-score decode"] =
         [
-            new(ScoreCli.Tool, OutputKind.Folder, "--out", o => ["--model", World.Run, "--codes", World.Codes, "--out", o],
-                new Input("codes.csv", World.Codes, IsFolder: false), Run, GraphsFolder),
+            new(ScoreCli.Tool, OutputKind.Folder, "--out", o => ["--model", World.Run, "--codes", World.Codes, "--out", o, "--originals", World.Images],
+                new Input("codes.csv", World.Codes, IsFolder: false), new Input("originals folder", World.Images), Run, GraphsFolder),
         ],
         ["vqvae-score merge"] =
         [

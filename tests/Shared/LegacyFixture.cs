@@ -26,7 +26,7 @@ public static class LegacyFixture
         return copy;
     }
 
-    static string RepoRoot()
+    internal static string RepoRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
             if (File.Exists(Path.Combine(dir.FullName, "VqVaeMl.sln"))) return dir.FullName;

@@ -43,8 +43,7 @@ internal static class MergeCommand
         var inv = CultureInfo.InvariantCulture;
         stdout.WriteLine(string.Format(inv, "merged {0} shards: scored {1} of {2} images ({3} failed); slowest shard {4:F1}s, {5:F1} images/s",
             merger.Shards.Count, summary.Scored, summary.Found, summary.Failed, summary.Seconds, summary.ImagesPerSecond));
-        if (summary.MeanMse is double mse)
-            stdout.WriteLine(string.Format(inv, "mean MSE {0:G4}, mean PSNR {1:F2} dB", mse, summary.MeanPsnr));
+        ScoreCli.WriteMeans(stdout, summary);
         stdout.WriteLine($"wrote {output}");
         return summary.Failed > 0 ? ScoreCli.SomeFailed : ScoreCli.Ok;
     }

@@ -1,5 +1,7 @@
 using System.CommandLine;
+using System.Globalization;
 using VqVae.Cli;
+using VqVaeMl.MlNet.Scoring;
 
 namespace VqVaeMl.MlNet.Cli;
 
@@ -71,6 +73,15 @@ public static class ScoreCli
     internal static void ReportProvider(TextWriter stderr, ExecutionProviderChoice provider)
     {
         if (provider.FallbackReason is { } reason) stderr.WriteLine($"note: {reason}");
+    }
+
+    /// <summary>"mean MSE …, mean PSNR … dB, mean SSIM …" of a run that measured them (SSIM where its images have one).</summary>
+    public static void WriteMeans(TextWriter stdout, RunSummary summary)
+    {
+        if (summary.MeanMse is not double mse) return;
+        var inv = CultureInfo.InvariantCulture;
+        var ssim = summary.MeanSsim is double s ? string.Format(inv, ", mean SSIM {0:F4}", s) : "";
+        stdout.WriteLine(string.Format(inv, "mean MSE {0:G4}, mean PSNR {1:F2} dB{2}", mse, summary.MeanPsnr, ssim));
     }
 }
 

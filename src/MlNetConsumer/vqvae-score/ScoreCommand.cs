@@ -91,8 +91,7 @@ internal static class ScoreCommand
         var inv = CultureInfo.InvariantCulture;
         stdout.WriteLine(string.Format(inv, "scored {0} of {1} images ({2} failed) in {3:F1}s, {4:F1} images/s on {5}",
             summary.Scored, summary.Found, summary.Failed, summary.Seconds, summary.ImagesPerSecond, summary.ExecutionProvider));
-        if (summary.MeanMse is double mse)
-            stdout.WriteLine(string.Format(inv, "mean MSE {0:G4}, mean PSNR {1:F2} dB", mse, summary.MeanPsnr));
+        ScoreCli.WriteMeans(stdout, summary);
         stdout.WriteLine($"wrote {output}");
         return summary.Failed > 0 ? ScoreCli.SomeFailed : ScoreCli.Ok;
     }

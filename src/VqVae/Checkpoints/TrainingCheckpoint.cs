@@ -27,6 +27,7 @@ public static class TrainingCheckpoint
         CheckpointPart.Json(StateFile, () => TrainerState.From(loop), state => state.RestoreInto(loop)),
         CheckpointPart.Weights(loop.Model, loop.Device),
         CheckpointPart.Optimizer(loop.Optimizer),
+        .. loop.Adversarial?.CheckpointParts(loop.Device) ?? [],
     ];
 
     /// <summary>best/: the weights and config.json, enough to export, score or report.</summary>
@@ -64,6 +65,7 @@ public static class TrainingCheckpoint
             LearningRate = t.LearningRate,
             Seed = t.Seed,
             ValidationFraction = t.ValidationFraction,
+            Adversarial = t.Adversarial,
             DecoderPath = t.DecoderPath,
         };
     }
@@ -81,7 +83,7 @@ public static class TrainingCheckpoint
     {
         Preset = o.Preset, Dataset = o.Dataset, DataPath = o.DataPath, Epochs = o.Epochs, BatchSize = o.BatchSize,
         LearningRate = o.LearningRate, Seed = o.Seed, ValidationFraction = o.ValidationFraction,
-        Codebook = o.Codebook, Device = DeviceChoice.Of(device), Threads = get_num_threads(), DecoderPath = o.DecoderPath,
+        Codebook = o.Codebook, Adversarial = o.Adversarial, Device = DeviceChoice.Of(device), Threads = get_num_threads(), DecoderPath = o.DecoderPath,
     };
 }
 

@@ -16,15 +16,21 @@ public sealed class DigitClassifier : Module<Tensor, Tensor>
 
     public readonly Conv2d conv1 = Conv2d(1, 16, kernel_size: 5, padding: 2);
     public readonly Conv2d conv2 = Conv2d(16, 32, kernel_size: 5, padding: 2);
-    public readonly Linear hidden = Linear(32 * 7 * 7, 128);
+    public readonly Linear hidden = Linear(32 * 7 * 7, FeatureSize);
     public readonly Linear output = Linear(128, Classes);
 
     public DigitClassifier() : base("DigitClassifier") => RegisterComponents();
 
-    public override Tensor forward(Tensor x)
+    /// <summary>The width of <see cref="Features"/>.</summary>
+    public const int FeatureSize = 128;
+
+    public override Tensor forward(Tensor x) => output.forward(Features(x));
+
+    /// <summary>The penultimate layer after its ReLU [N, 128]: what the Fréchet distance compares.</summary>
+    public Tensor Features(Tensor x)
     {
         x = functional.max_pool2d(functional.relu(conv1.forward(x)), 2);
         x = functional.max_pool2d(functional.relu(conv2.forward(x)), 2);
-        return output.forward(functional.relu(hidden.forward(x.flatten(1))));
+        return functional.relu(hidden.forward(x.flatten(1)));
     }
 }

@@ -30,10 +30,7 @@ public static class CodeMaps
         var t = info.Training ?? throw new InvalidDataException("the checkpoint's config.json has no training settings: the data its codes come from is unknown");
         if (!Directory.Exists(t.DataPath))
             throw new DirectoryNotFoundException($"{t.DataPath}: the run's data folder is gone (the prior is trained on the run's own images)");
-        var options = new TrainingOptions
-        {
-            Model = info.Model, DataPath = t.DataPath, Seed = t.Seed, ValidationFraction = t.ValidationFraction,
-        };
+        var options = DataOptions(info);
         (Tensor, Tensor)? labels = null;
         if (withLabels)
         {
@@ -49,6 +46,13 @@ public static class CodeMaps
         if (labels is { } l && (l.Item1.shape[0] != trainCodes.shape[0] || l.Item2.shape[0] != validationCodes.shape[0]))
             throw new InvalidDataException($"{t.DataPath}: the label files do not hold one label per image");
         return (new CodeSet(trainCodes, labels?.Item1), new CodeSet(validationCodes, labels?.Item2));
+    }
+
+    /// <summary>What reads the run's own images (its data folder, seed and validation split) back.</summary>
+    public static TrainingOptions DataOptions(CheckpointInfo info)
+    {
+        var t = info.Training ?? throw new InvalidDataException("the checkpoint's config.json has no training settings: the data its codes come from is unknown");
+        return new TrainingOptions { Model = info.Model, DataPath = t.DataPath, Seed = t.Seed, ValidationFraction = t.ValidationFraction };
     }
 
     /// <summary>Images → nearest codes [N, h, w], a batch at a time (the run's own encoder and codebook).</summary>

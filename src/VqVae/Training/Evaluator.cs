@@ -1,14 +1,15 @@
 using VqVae.Checkpoints;
+using VqVae.Classifier;
 using VqVae.Model;
 using static TorchSharp.torch;
 
 namespace VqVae.Training;
 
-/// <summary>Validation figures: losses as the reference post logs them, plus PSNR and codebook usage.</summary>
+/// <summary>Validation figures: losses as the reference post logs them, plus PSNR, SSIM, codebook usage and (digits) a Fréchet distance.</summary>
 public static class Evaluator
 {
     /// <summary>Validation of images already in one tensor.</summary>
-    public static EpochMetrics Evaluate(VqVaeModel model, Tensor images, int batchSize)
+    public static EpochMetrics Evaluate(VqVaeModel model, Tensor images, int batchSize, DigitFrechet? frechet = null)
     {
         long n = images.shape[0];
         long start = 0;
@@ -17,17 +18,28 @@ public static class Evaluator
             var x = images.narrow(0, start, Math.Min(batchSize, n - start));
             start += x.shape[0];
             return x;
-        });
+        }, frechet);
     }
 
     /// <summary>Validation read in batches (prepared one ahead), so the set never sits in memory whole.</summary>
-    public static EpochMetrics Evaluate(VqVaeModel model, ITrainingImages images, int batchSize, Device device)
+    public static EpochMetrics Evaluate(VqVaeModel model, ITrainingImages images, int batchSize, Device device, DigitFrechet? frechet = null)
     {
         using var batches = new BatchPrefetcher(images, Enumerable.Range(0, images.Count).ToArray(), batchSize, int.MaxValue);
-        return Evaluate(model, images.Count, batchSize, device, () => batches.Next().to(device));
+        return Evaluate(model, images.Count, batchSize, device, () => batches.Next().to(device), frechet);
     }
 
-    static EpochMetrics Evaluate(VqVaeModel model, long n, int batchSize, Device device, Func<Tensor> nextBatch)
+    /// <summary>The images in batches on the device, each freed when the next is asked for.</summary>
+    public static IEnumerable<Tensor> Batches(ITrainingImages images, int batchSize, Device device)
+    {
+        using var batches = new BatchPrefetcher(images, Enumerable.Range(0, images.Count).ToArray(), batchSize, int.MaxValue);
+        for (long start = 0; start < images.Count; start += batchSize)
+        {
+            using var scope = NewDisposeScope();
+            yield return batches.Next().to(device);
+        }
+    }
+
+    static EpochMetrics Evaluate(VqVaeModel model, long n, int batchSize, Device device, Func<Tensor> nextBatch, DigitFrechet? frechet)
     {
         bool wasTraining = model.training;
         model.eval();
@@ -38,6 +50,9 @@ public static class Evaluator
             var loss = zeros(1, device: device);
             var mse = zeros(1, device: device);
             var vq = zeros(1, device: device);
+            // SSIM is summed on the host: one implementation (VqVaeMl.Common's) for training and vqvae-score.
+            var ssim = ValidationSsim.For(model.Config);
+            using var features = frechet?.Begin();
             var histograms = Enumerable.Range(0, model.quantizer.Depth).Select(_ => zeros(model.Config.CodebookSize, device: device)).ToArray();
             for (long start = 0; start < n; start += batchSize)
             {
@@ -51,6 +66,8 @@ public static class Evaluator
                 loss.add_(terms.Total * count);
                 mse.add_(terms.Reconstruction * count);
                 vq.add_(terms.Vq * count);
+                ssim?.Add(x, output.Reconstruction);
+                if (features is not null) frechet!.Add(features, output.Reconstruction);
                 var counts = model.quantizer.Histograms(output.Codes);
                 for (int level = 0; level < histograms.Length; level++) histograms[level].add_(counts[level]);
             }
@@ -63,6 +80,8 @@ public static class Evaluator
                 ValidationMse = meanMse,
                 ValidationVqLoss = vq.item<float>() / n,
                 ValidationPsnr = 10 * Math.Log10(1.0 / Math.Max(meanMse, 1e-12)),
+                ValidationSsim = ssim?.Mean,
+                ValidationFrechet = features is null ? null : frechet!.Distance(features),
                 ActiveCodes = usage.Sum(u => u.Active),
                 Perplexity = Math.Exp(usage.Sum(u => u.Entropy)),
                 LevelActiveCodes = perLevel ? usage.Select(u => u.Active).ToArray() : null,

@@ -7,11 +7,13 @@ namespace VqVae.Training;
 /// <summary>
 /// metrics.csv: one row per epoch, rewritten whole (atomically) after each epoch. A residual-VQ run adds
 /// two columns, each level's codes in use and perplexity separated by spaces (first level first).
+/// val_ssim is empty where SSIM is not defined (images smaller than its window), val_frechet where it was not
+/// measured (no digit classifier, or images other than 1×28×28). Readers find columns by name.
 /// </summary>
 public static class MetricsCsv
 {
     public const string Header =
-        "epoch,train_loss,val_loss,val_mse,val_vq_loss,val_psnr,active_codes,perplexity,restarted_codes,seconds,images_per_second";
+        "epoch,train_loss,val_loss,val_mse,val_vq_loss,val_psnr,val_ssim,val_frechet,active_codes,perplexity,restarted_codes,seconds,images_per_second";
 
     public const string LevelColumns = ",active_codes_by_level,perplexity_by_level";
 
@@ -24,7 +26,7 @@ public static class MetricsCsv
         {
             var values = new object[]
             {
-                m.Epoch, m.TrainLoss, m.ValidationLoss, m.ValidationMse, m.ValidationVqLoss, m.ValidationPsnr,
+                m.Epoch, m.TrainLoss, m.ValidationLoss, m.ValidationMse, m.ValidationVqLoss, m.ValidationPsnr, (object?)m.ValidationSsim ?? "", (object?)m.ValidationFrechet ?? "",
                 m.ActiveCodes, m.Perplexity, m.RestartedCodes, m.Seconds, m.ImagesPerSecond,
             }.Select(Text);
             if (perLevel)

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using TorchSharp;
+using VqVae.Adversarial;
 using VqVae.Checkpoints;
+using VqVae.Classifier;
 using VqVae.Model;
 using static TorchSharp.torch;
 
@@ -28,12 +30,15 @@ public sealed class TrainingLoop
     readonly ITrainingImages train;
     readonly ITrainingImages validation;
     readonly Device device;
+    readonly DigitFrechet? frechet;
 
     public TrainingOptions Options => options;
     public Device Device => device;
 
     public VqVaeModel Model { get; }
     public TorchSharp.Modules.Adam Optimizer { get; }
+    /// <summary>The adversarial term and its discriminator, when the run trains with one.</summary>
+    public AdversarialLoss? Adversarial { get; }
     public List<EpochMetrics> History { get; } = new();
     public int CompletedEpochs { get; private set; }
 
@@ -51,6 +56,8 @@ public sealed class TrainingLoop
         manual_seed(options.Seed);
         Model = new VqVaeModel(options.Model, options.Codebook) { DecoderPath = options.ResolvedDecoderPath };
         Model.to(device);
+        frechet = options.ClassifierFolder is { } classifier
+            ? DigitFrechet.Open(classifier, device, Evaluator.Batches(validationImages, 256, device)) : null;
         train = trainImages;
         validation = validationImages;
         if (Model.decoder is ConvDecoder convDecoder)
@@ -59,6 +66,7 @@ public sealed class TrainingLoop
             convDecoder.InitialiseOutputBias(train.ChannelMeans().to(device));
         }
         Optimizer = optim.Adam(Model.parameters().Where(p => p.requires_grad), lr: options.LearningRate);
+        if (options.Adversarial is { } adversarial) Adversarial = new AdversarialLoss(adversarial, options.Model.Channels, options.LearningRate, device);
     }
 
     public int StepsPerEpoch
@@ -81,7 +89,7 @@ public sealed class TrainingLoop
             var clock = Stopwatch.StartNew();
             var (trainLoss, restarted, images) = TrainEpoch(epoch, observer);
             double trainSeconds = clock.Elapsed.TotalSeconds;
-            var metrics = Evaluator.Evaluate(Model, validation, Math.Max(options.BatchSize, 256), device) with
+            var metrics = Evaluator.Evaluate(Model, validation, Math.Max(options.BatchSize, 256), device, frechet) with
             {
                 Epoch = epoch,
                 TrainLoss = trainLoss,
@@ -132,9 +140,11 @@ public sealed class TrainingLoop
             long count = x.shape[0];
             var output = Model.forward(x);
             var loss = VqVaeModel.Loss(output, x);
+            long globalStep = (long)(epoch - 1) * steps + step;
             Optimizer.zero_grad();
-            loss.Total.backward();
+            (Adversarial?.GeneratorLoss(Model, output, loss, globalStep) ?? loss.Total).backward();
             Optimizer.step();
+            Adversarial?.DiscriminatorStep(x, output.Reconstruction, globalStep);
             restarted += Model.AfterStep(output, generator);
             lossSum.add_(loss.Total.detach());
             images += count;

@@ -26,6 +26,13 @@ public sealed record TrainingOptions
     /// <summary>How many batches of encoder outputs feed the k-means initialisation.</summary>
     public int KmeansBatches { get; init; } = 4;
     public int KmeansIterations { get; init; } = 10;
+    /// <summary>
+    /// A folder written by `classifier train`: each epoch's validation then has a Fréchet distance in its features
+    /// (1×28×28 images only). Where to find a measuring tool, not a setting of the run: not in config.json.
+    /// </summary>
+    public string? ClassifierFolder { get; init; }
+    /// <summary>The adversarial loss (PatchGAN discriminator); null trains without it.</summary>
+    public AdversarialTraining? Adversarial { get; init; }
     /// <summary>How the decoder is evaluated (auto: the table of K codes where it applies and pays).</summary>
     public DecoderPath DecoderPath { get; init; } = DecoderPath.Auto;
     /// <summary>The path this run takes: <see cref="DecoderPath"/> resolved for its model and batch size.</summary>

@@ -30,5 +30,22 @@ public class LegacyFixtureTests
         var rows = File.ReadAllLines(Path.Combine(run, TrainingLoop.MetricsFile)).Skip(1).Select(r => r.Split(',')[0]);
         Assert.Equal(["1", "2"], rows);
         Assert.Equal(2, Checkpoint.ReadInfo(Path.Combine(run, Checkpoint.LastFolder)).Epoch);
+        // The epoch trained before SSIM was measured keeps an empty val_ssim; the resumed one has its figure.
+        var lines = File.ReadAllLines(Path.Combine(run, TrainingLoop.MetricsFile)).Select(l => l.Split(',')).ToList();
+        int ssim = Array.IndexOf(lines[0], "val_ssim");
+        Assert.Equal("", lines[1][ssim]);
+        Assert.InRange(double.Parse(lines[2][ssim], System.Globalization.CultureInfo.InvariantCulture), -1, 1);
+    }
+
+    [Fact]
+    public void Report_prints_it_with_no_SSIM_figure()
+    {
+        var report = ChildProcess.Run("vqvae-train.dll", "report", LegacyFixture.Run);
+        Assert.True(report.ExitCode == 0, report.Stderr);
+        var lines = report.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var header = lines[0].Split('|').Select(c => c.Trim()).ToList();
+        var row = lines[2].Split('|').Select(c => c.Trim()).ToList();
+        Assert.Equal("—", row[header.IndexOf("SSIM")]);
+        Assert.Equal("0.1998", row[header.IndexOf("val MSE")]);
     }
 }

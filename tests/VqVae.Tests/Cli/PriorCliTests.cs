@@ -108,6 +108,10 @@ public class PriorCliTests
         var report = ChildProcess.Run(Trainer, "report", run);
         Assert.True(report.ExitCode == 0, report.Stderr);
         Assert.Contains("| run |", report.Stdout);
+        // A 28×28 run has an SSIM: a number in its column, not the dash of runs without one.
+        var lines = report.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var column = lines[0].Split('|').Select(c => c.Trim()).ToList().IndexOf("SSIM");
+        Assert.InRange(double.Parse(lines[2].Split('|')[column], System.Globalization.CultureInfo.InvariantCulture), -1, 1);
     }
 
     [Fact]

@@ -37,6 +37,9 @@ public class TrainingLoopTests
         Assert.True(history[^1].ValidationMse < 0.85 * before.ValidationMse,
             $"validation MSE went from {before.ValidationMse:F4} to {history[^1].ValidationMse:F4}");
         Assert.True(history[^1].TrainLoss < history[0].TrainLoss);
+        Assert.True(history[^1].ValidationSsim > before.ValidationSsim,
+            $"validation SSIM went from {before.ValidationSsim:F4} to {history[^1].ValidationSsim:F4}");
+        Assert.Equal(history.Select(m => m.ValidationSsim!.Value), MetricsCsv.ReadColumn(Path.Combine(dir.Path, TrainingLoop.MetricsFile), "val_ssim"));
     }
 
     [Fact]

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 
 namespace VqVaeMl.MlNet.Scoring;
 
@@ -32,7 +31,7 @@ public sealed class FolderScorer(IImageScorer scorer, VqVaeModelFolder model)
         var c = model.Config;
         var failures = new List<ScoreFailure>();
         int found = 0, scored = 0;
-        double mseSum = 0, psnrSum = 0;
+        var sums = new MetricSums();
         var clock = Stopwatch.StartNew();
         // Bounded: only the grid's images are kept, whatever the size of the folder.
         var grid = new GridSample(GridImages, seed: 0);
@@ -42,7 +41,7 @@ public sealed class FolderScorer(IImageScorer scorer, VqVaeModelFolder model)
         using var codes = new StreamWriter(Path.Combine(outputFolder, CodesFile), append: false, Utf8, CsvBuffer);
         using var metrics = new StreamWriter(Path.Combine(outputFolder, MetricsFile), append: false, Utf8, CsvBuffer);
         CodesCsv.WriteHeader(codes, model.LatentHeight * model.LatentWidth, model.CodesPerPosition);
-        metrics.Write("path,mse,psnr\n");
+        metrics.Write($"path,{ImageMetrics.Columns}\n");
         // Handed to the PNG writer a batch at a time (64 images on the row path), two groups queued at most:
         // enough to keep it busy, bounded whatever the folder.
         using var pngs = new ReconstructionWriter(outputFolder, c.Channels, c.Height, c.Width, imagesPerGroup: Math.Max(scorer.BatchSize, 64));
@@ -64,11 +63,11 @@ public sealed class FolderScorer(IImageScorer scorer, VqVaeModelFolder model)
                 var reconstruction = batch.Reconstruction(i);
                 var mse = ImageMetrics.Mse(pixels, reconstruction);
                 var psnr = ImageMetrics.Psnr(mse);
-                mseSum += mse;
-                psnrSum += psnr;
+                var ssim = ImageMetrics.Ssim(pixels, reconstruction, c);
+                sums.Add(mse, psnr, ssim);
                 scored++;
                 CodesCsv.WriteRow(codes, image.RelativePath, model.LatentHeight, model.LatentWidth, batch.Codes(i));
-                metrics.Write($"{CodesCsv.Quote(image.RelativePath)},{mse.ToString("R", CultureInfo.InvariantCulture)},{psnr.ToString("R", CultureInfo.InvariantCulture)}\n");
+                metrics.Write($"{CodesCsv.Quote(image.RelativePath)},{ImageMetrics.CsvFields(mse, psnr, ssim)}\n");
                 pngs.Write(image.RelativePath, reconstruction);
                 grid.Offer(image.RelativePath, pixels, reconstruction);
                 onFile?.Invoke(image, null);
@@ -89,8 +88,9 @@ public sealed class FolderScorer(IImageScorer scorer, VqVaeModelFolder model)
             Found = found,
             Scored = scored,
             Failures = failures,
-            MeanMse = scored > 0 ? mseSum / scored : null,
-            MeanPsnr = scored > 0 ? psnrSum / scored : null,
+            MeanMse = sums.MeanMse,
+            MeanPsnr = sums.MeanPsnr,
+            MeanSsim = sums.MeanSsim,
             Seconds = seconds,
             ImagesPerSecond = seconds > 0 ? scored / seconds : 0,
             ExecutionProvider = scorer.ExecutionProvider,

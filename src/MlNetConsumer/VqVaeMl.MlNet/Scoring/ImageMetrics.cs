@@ -1,3 +1,6 @@
+using System.Globalization;
+using VqVaeMl.Common.Imaging;
+
 namespace VqVaeMl.MlNet.Scoring;
 
 /// <summary>Per-image reconstruction error against the resized input, both in 0..1.</summary>
@@ -16,4 +19,17 @@ public static class ImageMetrics
 
     /// <summary>10·log10(1/MSE) for values in 0..1.</summary>
     public static double Psnr(double mse) => mse <= 0 ? MaxPsnr : Math.Min(MaxPsnr, 10.0 * Math.Log10(1.0 / mse));
+
+    /// <summary>metrics.csv's columns after the path.</summary>
+    public const string Columns = "mse,psnr,ssim";
+
+    /// <summary>SSIM of planar C·H·W images (<see cref="Common.Imaging.Ssim"/>), or null for images smaller than its window.</summary>
+    public static double? Ssim(ReadOnlySpan<float> a, ReadOnlySpan<float> b, ModelConfig c) =>
+        Common.Imaging.Ssim.IsDefined(c.Height, c.Width) ? Common.Imaging.Ssim.Mean(a, b, c.Channels, c.Height, c.Width) : null;
+
+    /// <summary>One image's figures as metrics.csv holds them: round-trippable, an undefined SSIM left empty.</summary>
+    public static string CsvFields(double mse, double psnr, double? ssim) =>
+        string.Join(',', Text(mse), Text(psnr), ssim is { } s ? Text(s) : "");
+
+    static string Text(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 }

@@ -22,9 +22,11 @@ public sealed record RunSummary
     public int Scored { get; init; }
     public int Failed => Failures.Count;
     public IReadOnlyList<ScoreFailure> Failures { get; init; } = [];
-    /// <summary>Mean per-image MSE and PSNR against the resized input; null for decode or when nothing scored.</summary>
+    /// <summary>Mean per-image MSE and PSNR against the resized input; null for decode without originals or when nothing scored.</summary>
     public double? MeanMse { get; init; }
     public double? MeanPsnr { get; init; }
+    /// <summary>Mean per-image SSIM against the resized input (score), or the originals (decode --originals); null where not measured or undefined.</summary>
+    public double? MeanSsim { get; init; }
     public double Seconds { get; init; }
     public double ImagesPerSecond { get; init; }
     public string ExecutionProvider { get; init; } = "";

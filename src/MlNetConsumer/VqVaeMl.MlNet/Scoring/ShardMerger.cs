@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.ML;
 using SkiaSharp;
 
@@ -51,7 +50,7 @@ public sealed class ShardMerger
         int total = Shards.Sum(s => s.Summary.Scored);
         var gridPositions = GridSample.Positions(FolderScorer.GridImages, seed: 0, total);
         var gridPaths = new List<string>(gridPositions.Count);
-        double mseSum = 0, psnrSum = 0;
+        var sums = new MetricSums();
 
         var readers = Shards.Select(s => new ShardRows(s)).ToList();
         try
@@ -59,7 +58,9 @@ public sealed class ShardMerger
             using var codes = new StreamWriter(Path.Combine(outputFolder, FolderScorer.CodesFile));
             using var metrics = new StreamWriter(Path.Combine(outputFolder, FolderScorer.MetricsFile));
             codes.Write(SameHeader(readers, r => r.CodesHeader, FolderScorer.CodesFile));
-            metrics.Write(SameHeader(readers, r => r.MetricsHeader, FolderScorer.MetricsFile));
+            var metricsHeader = SameHeader(readers, r => r.MetricsHeader, FolderScorer.MetricsFile);
+            metrics.Write(metricsHeader);
+            var columns = MetricsColumns.Of(metricsHeader, readers[0].Shard.MetricsPath);
 
             var next = new PriorityQueue<ShardRows, string>(StringComparer.Ordinal);
             foreach (var r in readers) if (r.Advance()) next.Enqueue(r, r.Path);
@@ -74,9 +75,8 @@ public sealed class ShardMerger
                         : $"{r.Shard.CodesPath}: rows not in path order at {path}");
                 codes.Write(r.Codes.Text);
                 metrics.Write(r.Metrics.Text);
-                var (mse, psnr) = MetricsValues(r);
-                mseSum += mse;
-                psnrSum += psnr;
+                var (mse, psnr, ssim) = columns.Values(r.Metrics.Text, $"{r.Shard.MetricsPath}: row for {r.Path}");
+                sums.Add(mse, psnr, ssim);
                 CopyReconstruction(r.Shard, path, outputFolder);
                 if (gridPaths.Count < gridPositions.Count && gridPositions[gridPaths.Count] == position) gridPaths.Add(path);
                 position++;
@@ -94,12 +94,12 @@ public sealed class ShardMerger
         }
 
         if (total > 0) SaveGrid(outputFolder, gridPaths);
-        var summary = Summary(total, mseSum, psnrSum);
+        var summary = Summary(total, sums);
         AtomicFile.WriteAllText(Path.Combine(outputFolder, FolderScorer.SummaryFile), summary.ToJson());
         return summary;
     }
 
-    RunSummary Summary(int scored, double mseSum, double psnrSum)
+    RunSummary Summary(int scored, MetricSums sums)
     {
         var first = Shards[0].Summary;
         // The shards run side by side: the run took as long as its slowest shard.
@@ -114,8 +114,9 @@ public sealed class ShardMerger
             Scored = scored,
             // Each shard lists its failures in path order, as a single run does; merged, they keep that order.
             Failures = Shards.SelectMany(s => s.Summary.Failures).OrderBy(f => f.Path, StringComparer.Ordinal).ToList(),
-            MeanMse = scored > 0 ? mseSum / scored : null,
-            MeanPsnr = scored > 0 ? psnrSum / scored : null,
+            MeanMse = sums.MeanMse,
+            MeanPsnr = sums.MeanPsnr,
+            MeanSsim = sums.MeanSsim,
             Seconds = slowest.Seconds,
             ImagesPerSecond = slowest.ImagesPerSecond,
             ExecutionProvider = string.Join(", ", Shards.Select(s => s.Summary.ExecutionProvider).Distinct()),
@@ -133,18 +134,6 @@ public sealed class ShardMerger
             if (header(r) != first)
                 throw new InvalidDataException($"{Path.Combine(r.Shard.Folder, file)}: its header differs from {Path.Combine(readers[0].Shard.Folder, file)}'s");
         return first;
-    }
-
-    /// <summary>The row's MSE and PSNR, parsed back exactly: they were written round-trippable ("R").</summary>
-    static (double Mse, double Psnr) MetricsValues(ShardRows r)
-    {
-        var text = r.Metrics.Text.AsSpan().TrimEnd('\n');
-        int last = text.LastIndexOf(','), middle = last > 0 ? text[..last].LastIndexOf(',') : -1;
-        var inv = CultureInfo.InvariantCulture;
-        if (middle < 0 || !double.TryParse(text[(middle + 1)..last], NumberStyles.Float, inv, out var mse)
-            || !double.TryParse(text[(last + 1)..], NumberStyles.Float, inv, out var psnr))
-            throw new InvalidDataException($"{r.Shard.MetricsPath}: row for {r.Path} is not path,mse,psnr");
-        return (mse, psnr);
     }
 
     static void CopyReconstruction(ShardOutput shard, string imagePath, string outputFolder)
