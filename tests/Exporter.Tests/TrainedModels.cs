@@ -12,8 +12,9 @@ public sealed record TrainedModel(string Name, VqVaeModel Model, CheckpointInfo 
 }
 
 /// <summary>
-/// Trains four small models once for the whole test collection — patch and conv, gray 28×28 (p = 4)
-/// and RGB 8×8 (p = 2) — a few dozen Adam steps on structured images, so the codebook is not trivial,
+/// Trains five small models once for the whole test collection — patch and conv, gray 28×28 (p = 4)
+/// and RGB 8×8 (p = 2), and an RGB patch model too narrow for a decoder table — a few dozen Adam steps
+/// on structured images, so the codebook is not trivial,
 /// then saves each as a training folder (best/, last/) and exports it.
 /// </summary>
 public sealed class TrainedModels : IDisposable
@@ -24,6 +25,9 @@ public sealed class TrainedModels : IDisposable
 
     public static readonly string[] Names = { "patch-gray", "patch-rgb", "conv-gray", "conv-rgb" };
 
+    /// <summary>A patch model whose decoder table would be larger than the direct decoder graph (not in <see cref="Names"/>).</summary>
+    public const string PatchWithoutTable = "patch-no-table";
+
     public TrainedModels()
     {
         var configs = new Dictionary<string, ModelConfig>
@@ -32,6 +36,8 @@ public sealed class TrainedModels : IDisposable
             ["patch-rgb"] = new() { Arch = Arch.Patch, Channels = 3, Height = 8, Width = 8, PatchSize = 2, HiddenSize = 16, CodebookSize = 16 },
             ["conv-gray"] = new() { Arch = Arch.Conv, Channels = 1, Height = 28, Width = 28, PatchSize = 4, HiddenSize = 32, CodebookSize = 16, ConvChannels = 16 },
             ["conv-rgb"] = new() { Arch = Arch.Conv, Channels = 3, Height = 8, Width = 8, PatchSize = 2, HiddenSize = 16, CodebookSize = 16, ConvChannels = 8 },
+            // Narrow latents and many codes: its table (K·p·p·C) outweighs the direct decoder, which is then exported (int8 too).
+            [PatchWithoutTable] = new() { Arch = Arch.Patch, Channels = 3, Height = 8, Width = 8, PatchSize = 4, HiddenSize = 8, CodebookSize = 32 },
         };
         // One model trains its codebook through the decoder too, so both estimators are exported.
         All = configs.ToDictionary(kv => kv.Key, kv => Train(kv.Key, kv.Value,
