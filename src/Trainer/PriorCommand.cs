@@ -61,7 +61,7 @@ public static class PriorCommand
             if (!info.Model.QuantizerDescriptor.PriorCanModel)
             {
                 vqvae.Dispose();
-                return TrainerCli.Fail($"{checkpointDir}: the prior models one code per position, and this residual-VQ model has {info.Model.Depth}");
+                return TrainerCli.Fail($"{checkpointDir}: the prior models one code per position, and this model ({info.Model.QuantizerDescriptor.Describe(info.Model)}) has {info.Model.CodesPerPosition}");
             }
             using (vqvae)
             {
@@ -98,9 +98,9 @@ public static class PriorCommand
         var p = o.Prior;
         // Each gated layer holds a vertical k×k and a horizontal 1×k convolution to 2·channels, and 1×1 links.
         double weights = (double)p.Layers * p.Channels * p.Channels * 2 * (p.KernelSize * p.KernelSize + p.KernelSize + 2);
-        if (weights > TrainOptionChecks.MaxCodebookWeights)
+        if (weights > OptionLimits.MaxWeightsPerPart)
             throw new OptionOutOfRangeException(
-                $"--channels {p.Channels} × --layers {p.Layers}: a prior of {OptionLimits.Bytes(4 * weights)} is too large (at most {OptionLimits.Bytes(4.0 * TrainOptionChecks.MaxCodebookWeights)})");
+                $"--channels {p.Channels} × --layers {p.Layers}: a prior of {OptionLimits.Bytes(4 * weights)} is too large (at most {OptionLimits.Bytes(4.0 * OptionLimits.MaxWeightsPerPart)})");
         double floatsPerMap = (double)p.CodeCount * (8.0 * p.Channels * p.Layers + 2.0 * p.CodebookSize);
         OptionLimits.Memory("--batch-size", o.BatchSize, 4 * floatsPerMap, "a training step on a batch of that many code maps");
     }

@@ -5,9 +5,6 @@ namespace VqVae.Trainer;
 /// <summary>Refuses option values that cannot train, naming the option, before any data is read.</summary>
 public static class TrainOptionChecks
 {
-    /// <summary>Beyond this many weights in the codebook (K·D) the model alone would need gigabytes; refused before allocating.</summary>
-    public const long MaxCodebookWeights = 256L * 1024 * 1024;
-
     public static void Validate(TrainingOptions o)
     {
         Positive("--epochs", o.Epochs);
@@ -22,9 +19,9 @@ public static class TrainOptionChecks
         Positive("--hidden-size", o.Model.HiddenSize);
         Positive("--codebook-size", o.Model.CodebookSize);
         long weights = o.Model.QuantizerDescriptor.CodebookWeights(o.Model);
-        if (weights > MaxCodebookWeights)
+        if (weights > OptionLimits.MaxWeightsPerPart)
             throw new ArgumentException(
-                $"--codebook-size {o.Model.CodebookSize} × --hidden-size {o.Model.HiddenSize}{(o.Model.Depth > 1 ? $" × --depth {o.Model.Depth}: codebooks" : ": a codebook")} of {weights * 4 / (1024 * 1024)} MiB {(o.Model.Depth > 1 ? "are" : "is")} too large (at most {MaxCodebookWeights * 4 / (1024 * 1024)} MiB)");
+                $"--codebook-size {o.Model.CodebookSize} × --hidden-size {o.Model.HiddenSize}{(o.Model.Depth > 1 ? $" × --depth {o.Model.Depth}: codebooks" : ": a codebook")} of {weights * 4 / (1024 * 1024)} MiB {(o.Model.Depth > 1 ? "are" : "is")} too large (at most {OptionLimits.MaxWeightsPerPart * 4 / (1024 * 1024)} MiB)");
         _ = o.ResolvedDecoderPath; // refuses --decoder-path table where the decoder is not a function of one code
         OptionLimits.Memory("--batch-size", o.BatchSize, BytesPerTrainingImage(o.Model), "a training step on a batch of that many images");
     }

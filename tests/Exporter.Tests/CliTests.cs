@@ -1,11 +1,12 @@
 using System.Text.Json.Nodes;
 using VqVae.Checkpoints;
 using VqVae.Exporter.Cli;
+using VqVae.TestSupport;
 
 namespace VqVae.Exporter.Tests;
 
 /// <summary>vqvae-export end to end through its entry point: output, exit codes, one-line errors, nothing half-written.</summary>
-[Collection(ModelsCollection.Name)]
+[Collection(TrainedModelsCollection.Name)]
 public sealed class CliTests(TrainedModels models) : IDisposable
 {
     readonly string scratch = Directory.CreateTempSubdirectory("vqvae-export-cli-").FullName;

@@ -1,9 +1,10 @@
 using VqVae.Checkpoints;
+using VqVae.TestSupport;
 
 namespace VqVae.Exporter.Tests;
 
 /// <summary>Where the graphs go, and that an existing output is replaced only when asked, never left half-written.</summary>
-[Collection(ModelsCollection.Name)]
+[Collection(TrainedModelsCollection.Name)]
 public sealed class ExporterTests(TrainedModels models) : IDisposable
 {
     readonly string scratch = Directory.CreateTempSubdirectory("vqvae-export-out-").FullName;

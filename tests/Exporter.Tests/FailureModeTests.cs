@@ -6,7 +6,7 @@ using VqVae.TestSupport;
 namespace VqVae.Exporter.Tests;
 
 /// <summary>vqvae-export fed outputs that would destroy its input, and a disk that fills up.</summary>
-[Collection(ModelsCollection.Name)]
+[Collection(TrainedModelsCollection.Name)]
 public sealed class FailureModeTests(TrainedModels models) : IDisposable
 {
     readonly string scratch = Directory.CreateTempSubdirectory("vqvae-export-failures-").FullName;

@@ -3,13 +3,14 @@ using TorchSharp;
 using TorchSharp.Modules;
 using VqVae.Exporter.Onnx;
 using VqVae.Exporter.Verification;
+using VqVae.TestSupport;
 using static TorchSharp.torch;
 using DataType = Onnx.TensorProto.Types.DataType;
 
 namespace VqVae.Exporter.Tests;
 
 // In the models' collection only so its torch.manual_seed cannot race the fixture's training (one global RNG).
-[Collection(ModelsCollection.Name)]
+[Collection(TrainedModelsCollection.Name)]
 public sealed class GraphBuilderTests
 {
     [Fact]

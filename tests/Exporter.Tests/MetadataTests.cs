@@ -1,9 +1,10 @@
 using Microsoft.ML.OnnxRuntime;
 using VqVae.Checkpoints;
+using VqVae.TestSupport;
 
 namespace VqVae.Exporter.Tests;
 
-[Collection(ModelsCollection.Name)]
+[Collection(TrainedModelsCollection.Name)]
 public sealed class MetadataTests(TrainedModels models)
 {
     public static TheoryData<string> Names() => new(TrainedModels.Names);

@@ -3,12 +3,13 @@ using TorchSharp;
 using VqVae.Checkpoints;
 using VqVae.Exporter.Verification;
 using VqVae.Model;
+using VqVae.TestSupport;
 using Xunit.Abstractions;
 
 namespace VqVae.Exporter.Tests;
 
 /// <summary>ONNX Runtime against TorchSharp, on random and structured images, batch 1, 3 and 64, optimisations off and on.</summary>
-[Collection(ModelsCollection.Name)]
+[Collection(TrainedModelsCollection.Name)]
 public sealed class ParityTests(TrainedModels models, ITestOutputHelper log)
 {
     public static TheoryData<string, GraphOptimizationLevel> Cases() => ParityCheck.Cases(TrainedModels.Names);
@@ -17,7 +18,7 @@ public sealed class ParityTests(TrainedModels models, ITestOutputHelper log)
     public void Graphs_match_torch_within_tolerance(string name, GraphOptimizationLevel level)
     {
         var m = models[name];
-        ParityCheck.AssertWithinTolerance(name, m.Model, m.OnnxDir, m.Images, level, log);
+        ParityCheck.AssertWithinTolerance(name, m.Model, m.OnnxDir, m.Pixels, level, log);
     }
 
     [Theory, MemberData(nameof(Names))]
@@ -27,7 +28,7 @@ public sealed class ParityTests(TrainedModels models, ITestOutputHelper log)
         var m = models[name];
         using var scope = TorchSharp.torch.NewDisposeScope();
         using var noGrad = TorchSharp.torch.no_grad();
-        var x = TorchSharp.torch.tensor(m.Images, new long[] { m.Images.Length / (m.Model.Config.Channels * m.Model.Config.Height * m.Model.Config.Width), m.Model.Config.Channels, m.Model.Config.Height, m.Model.Config.Width });
+        var x = TorchSharp.torch.tensor(m.Pixels, new long[] { m.Pixels.Length / (m.Model.Config.Channels * m.Model.Config.Height * m.Model.Config.Width), m.Model.Config.Channels, m.Model.Config.Height, m.Model.Config.Width });
         var (codes, _) = m.Model.Quantize(m.Model.Encode(x));
         var distinct = codes.unique().Item1.shape[0];
         log.WriteLine($"{name}: {distinct} distinct codes on the test images");
@@ -38,7 +39,7 @@ public sealed class ParityTests(TrainedModels models, ITestOutputHelper log)
 }
 
 /// <summary>The verifier must fail a model that is not what the graphs hold; otherwise its passes mean nothing.</summary>
-[Collection(ModelsCollection.Name)]
+[Collection(TrainedModelsCollection.Name)]
 public sealed class VerifierDetectsDifferencesTests(TrainedModels models)
 {
     static readonly VerifyOptions Quick = new() { BatchSizes = new[] { 3 } };

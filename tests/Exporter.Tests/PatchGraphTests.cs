@@ -3,6 +3,7 @@ using Onnx;
 using Google.Protobuf;
 using VqVae.Exporter.Graphs;
 using VqVae.Exporter.Verification;
+using VqVae.TestSupport;
 
 namespace VqVae.Exporter.Tests;
 
@@ -10,7 +11,7 @@ namespace VqVae.Exporter.Tests;
 /// The patch model's convolutions (kernel = stride) are exported as matrix products, not as ONNX Conv /
 /// ConvTranspose, which ONNX Runtime runs far slower on these shapes; the conv model keeps its convolutions.
 /// </summary>
-[Collection(ModelsCollection.Name)]
+[Collection(TrainedModelsCollection.Name)]
 public sealed class PatchGraphTests(TrainedModels models)
 {
     public static TheoryData<string> PatchNames() => new("patch-gray", "patch-rgb");

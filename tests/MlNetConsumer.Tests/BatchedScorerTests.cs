@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.ML;
+using VqVae.TestSupport;
 using VqVaeMl.MlNet.Scoring;
 
 namespace VqVaeMl.MlNet.Tests;
@@ -8,17 +9,21 @@ namespace VqVaeMl.MlNet.Tests;
 /// The batched path (ML.NET's image steps, then one ONNX Runtime call per graph and batch) against ML.NET's
 /// own PredictionEngine path, on folders with a bad file and a last batch that is not full.
 /// </summary>
-[Collection(TrainedCollection.Name)]
+[Collection(TrainedModelsCollection.Name)]
 public sealed class BatchedScorerTests(TrainedModels models) : IDisposable
 {
     readonly string temp = Directory.CreateTempSubdirectory("vqvae-mlnet-batched-").FullName;
     public void Dispose() => Directory.Delete(temp, recursive: true);
 
-    public static TheoryData<string> Cases => new() { "gray", "rgb" };
-    TrainedCase Case(string name) => name == "gray" ? models.Gray : models.Rgb;
+    public static TheoryData<string, BatchedGraphs> Cases => new()
+    {
+        { "gray", BatchedGraphs.Sessions }, { "rgb", BatchedGraphs.Sessions },
+        { "gray", BatchedGraphs.Transformer }, { "rgb", BatchedGraphs.Transformer },
+    };
+    TrainedModel Case(string name) => name == "gray" ? models.Gray : models.Rgb;
 
     /// <summary>The case's images with a corrupt PNG among them: its files in folder order, and the bad one's relative path.</summary>
-    (List<ImageFile> Files, string Bad) FolderWithABadFile(TrainedCase c)
+    (List<ImageFile> Files, string Bad) FolderWithABadFile(TrainedModel c)
     {
         var images = Path.Combine(temp, c.Name);
         foreach (var relative in c.Images)
@@ -32,16 +37,17 @@ public sealed class BatchedScorerTests(TrainedModels models) : IDisposable
     }
 
     [Theory, MemberData(nameof(Cases))]
-    public void Batches_give_the_prediction_engines_pixels_codes_and_reconstructions(string name)
+    public void Batches_give_the_prediction_engines_pixels_codes_and_reconstructions(string name, BatchedGraphs graphs)
     {
         var c = Case(name);
-        var model = VqVaeModelFolder.Open(c.OnnxFolder);
+        var model = VqVaeModelFolder.Open(c.OnnxDir);
         var (files, bad) = FolderWithABadFile(c);
         const int batchSize = 7;
         Assert.NotEqual(0, files.Count % batchSize);  // the last batch is a partial one
 
         using var rows = new RowImageScorer(VqVaeScoringModel.ForImages(new MLContext(seed: 0), model), model);
-        using var batched = new BatchedImageScorer(new MLContext(seed: 0), model, batchSize: batchSize);
+        using var batched = ImageScorers.Create(new MLContext(seed: 0), model, VqVaePipelineOptions.Default, batchSize, graphs);
+        Assert.IsType(graphs == BatchedGraphs.Transformer ? typeof(TransformerBatchScorer) : typeof(BatchedImageScorer), batched);
         Assert.Equal(ExecutionProviderProbe.Cpu, batched.ExecutionProvider);
         int compared = 0;
         double maxDiff = 0;
@@ -80,16 +86,26 @@ public sealed class BatchedScorerTests(TrainedModels models) : IDisposable
         string Run(params string[] extra)
         {
             var output = Path.Combine(temp, "out" + string.Concat(extra));
-            var run = Cli.Run(["score", "--model", c.OnnxFolder, "--images", images, "--out", output, .. extra]);
+            var run = Cli.Run(["score", "--model", c.OnnxDir, "--images", images, "--out", output, .. extra]);
             Assert.Equal(1, run.ExitCode);  // one file failed, the others were scored
             Assert.StartsWith($"failed: {bad}: corrupt image data", run.Err);
             return output;
         }
         var rowPath = Run("--batch-size", "1");
-        var batched = Run("--batch-size", "5", "--threads", "1");
+        var sessions = Run("--batch-size", "5", "--threads", "1", "--graphs", "sessions");
+        var transformer = Run("--batch-size", "5", "--threads", "1", "--graphs", "transformer");
         var byDefault = Run();
 
-        foreach (var output in new[] { batched, byDefault })
+        // The two batched paths run the same graphs on the same batches: the same bytes, PNGs included.
+        foreach (var file in new[] { FolderScorer.CodesFile, FolderScorer.MetricsFile })
+            Assert.Equal(File.ReadAllBytes(Path.Combine(sessions, file)), File.ReadAllBytes(Path.Combine(transformer, file)));
+        foreach (var image in files.Where(f => f.RelativePath != bad))
+        {
+            var png = Path.Combine("reconstructions", ReconstructionPng.RelativePathFor(image.RelativePath));
+            Assert.Equal(File.ReadAllBytes(Path.Combine(sessions, png)), File.ReadAllBytes(Path.Combine(transformer, png)));
+        }
+
+        foreach (var output in new[] { sessions, transformer, byDefault })
         {
             Assert.Equal(File.ReadAllLines(Path.Combine(rowPath, FolderScorer.CodesFile)), File.ReadAllLines(Path.Combine(output, FolderScorer.CodesFile)));
             var (expected, actual) = (Metrics(rowPath), Metrics(output));
@@ -103,7 +119,7 @@ public sealed class BatchedScorerTests(TrainedModels models) : IDisposable
             foreach (var image in files.Where(f => f.RelativePath != bad))
             {
                 var png = ReconstructionPng.RelativePathFor(image.RelativePath);
-                var (x, y) = (TestImages.ReadPlanar(Path.Combine(rowPath, "reconstructions", png), 1), TestImages.ReadPlanar(Path.Combine(output, "reconstructions", png), 1));
+                var (x, y) = (ShapeImages.ReadPlanar(Path.Combine(rowPath, "reconstructions", png), 1), ShapeImages.ReadPlanar(Path.Combine(output, "reconstructions", png), 1));
                 // Bytes of values within 1e-5: equal, or one apart where a value sits on a rounding edge.
                 Assert.True(PipelineParityTests.MaxAbsDiff(x, y) <= 1.001 / 255, image.RelativePath);
             }
@@ -118,7 +134,7 @@ public sealed class BatchedScorerTests(TrainedModels models) : IDisposable
         foreach (var (option, value) in new[] { ("--batch-size", "0"), ("--threads", "0"), ("--batch-size", "-3") })
         {
             var output = Path.Combine(temp, "refused");
-            var run = Cli.Run("score", "--model", c.OnnxFolder, "--images", c.ImagesFolder, "--out", output, option, value);
+            var run = Cli.Run("score", "--model", c.OnnxDir, "--images", c.ImagesFolder, "--out", output, option, value);
             Assert.Equal(2, run.ExitCode);
             Assert.Contains($"{option} {value}: must be at least 1", run.Err);
             Assert.False(Directory.Exists(output));

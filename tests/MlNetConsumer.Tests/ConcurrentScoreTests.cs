@@ -7,7 +7,7 @@ namespace VqVaeMl.MlNet.Tests;
 /// Two `score` runs started at the same moment with the same --out, each on its own images: one writes the
 /// output, the other refuses in one line, and the output is wholly the first one's, never a mix.
 /// </summary>
-[Collection(TrainedCollection.Name)]
+[Collection(TrainedModelsCollection.Name)]
 public sealed class ConcurrentScoreTests(TrainedModels models) : IDisposable
 {
     readonly string temp = Directory.CreateTempSubdirectory("vqvae-mlnet-concurrent-").FullName;
@@ -24,7 +24,7 @@ public sealed class ConcurrentScoreTests(TrainedModels models) : IDisposable
         string[][] runs = [[c.ImagesFolder], [other]];
 
         var processes = runs.Select(images => ChildProcess.Start("vqvae-score.dll",
-            ["score", "--model", c.TrainingFolder, "--images", images[0], "--out", output, "--threads", "1"])).ToList();
+            ["score", "--model", c.TrainingDir, "--images", images[0], "--out", output, "--threads", "1"])).ToList();
         var results = new List<(int Exit, string Out, string Err, string Images)>();
         for (int i = 0; i < processes.Count; i++)
         {

@@ -1,4 +1,5 @@
 using Microsoft.ML;
+using VqVae.TestSupport;
 
 namespace VqVaeMl.MlNet.Tests;
 
@@ -7,7 +8,7 @@ namespace VqVaeMl.MlNet.Tests;
 /// fallback it runs on CUDA or refuses with one clear line. Which branch runs depends on the machine
 /// (the CI machines have no GPU); each branch checks its own outcome.
 /// </summary>
-[Collection(TrainedCollection.Name)]
+[Collection(TrainedModelsCollection.Name)]
 public sealed class ExecutionProviderTests(TrainedModels models) : IDisposable
 {
     readonly string temp = Directory.CreateTempSubdirectory("vqvae-mlnet-ep-").FullName;
@@ -16,7 +17,7 @@ public sealed class ExecutionProviderTests(TrainedModels models) : IDisposable
     [Fact]
     public void Without_a_gpu_request_the_graphs_run_on_cpu()
     {
-        var model = VqVaeModelFolder.Open(models.Gray.OnnxFolder);
+        var model = VqVaeModelFolder.Open(models.Gray.OnnxDir);
         Assert.Equal(ExecutionProviderProbe.Cpu, VqVaeScoringModel.ForImages(new MLContext(seed: 0), model).ExecutionProvider);
     }
 
@@ -24,7 +25,7 @@ public sealed class ExecutionProviderTests(TrainedModels models) : IDisposable
     public void Gpu_with_cpu_fallback_scores_the_same_codes_and_reports_its_provider()
     {
         var c = models.Gray;
-        var model = VqVaeModelFolder.Open(c.OnnxFolder);
+        var model = VqVaeModelFolder.Open(c.OnnxDir);
         var cpu = VqVaeScoringModel.ForImages(new MLContext(seed: 0), model).CreateImageEngine<VqVaePrediction>();
         var gpu = VqVaeScoringModel.ForImages(new MLContext(seed: 0), model, new VqVaePipelineOptions { GpuDeviceId = 0, FallbackToCpu = true });
         Assert.Contains(gpu.ExecutionProvider, new[] { ExecutionProviderProbe.Cuda, ExecutionProviderProbe.Cpu });
@@ -38,7 +39,7 @@ public sealed class ExecutionProviderTests(TrainedModels models) : IDisposable
         }
 
         var output = Path.Combine(temp, "fallback");
-        var run = Cli.Run("score", "--model", c.OnnxFolder, "--images", c.ImagesFolder, "--out", output, "--gpu", "0");
+        var run = Cli.Run("score", "--model", c.OnnxDir, "--images", c.ImagesFolder, "--out", output, "--gpu", "0");
         Assert.Equal(0, run.ExitCode);
         var summary = Scoring.RunSummary.FromJson(File.ReadAllText(Path.Combine(output, "summary.json")));
         Assert.Equal(gpu.ExecutionProvider, summary.ExecutionProvider);
@@ -50,11 +51,11 @@ public sealed class ExecutionProviderTests(TrainedModels models) : IDisposable
     public void Gpu_without_cpu_fallback_runs_on_cuda_or_is_refused_with_a_clear_message()
     {
         var c = models.Gray;
-        var model = VqVaeModelFolder.Open(c.OnnxFolder);
+        var model = VqVaeModelFolder.Open(c.OnnxDir);
         var cudaWorks = ExecutionProviderProbe.Choose(model.EncoderPath, 0, fallbackToCpu: true).IsCuda;
         var options = new VqVaePipelineOptions { GpuDeviceId = 0, FallbackToCpu = false };
         var output = Path.Combine(temp, "no-fallback");
-        var run = Cli.Run("score", "--model", c.OnnxFolder, "--images", c.ImagesFolder, "--out", output, "--gpu", "0", "--no-cpu-fallback");
+        var run = Cli.Run("score", "--model", c.OnnxDir, "--images", c.ImagesFolder, "--out", output, "--gpu", "0", "--no-cpu-fallback");
         if (cudaWorks)
         {
             Assert.Equal(ExecutionProviderProbe.Cuda, VqVaeScoringModel.ForImages(new MLContext(seed: 0), model, options).ExecutionProvider);
@@ -76,17 +77,17 @@ public sealed class ExecutionProviderTests(TrainedModels models) : IDisposable
     public void Falling_back_to_cpu_says_why_in_one_line_and_keeps_the_native_log_behind_verbose()
     {
         var c = models.Gray;
-        if (ExecutionProviderProbe.Choose(VqVaeModelFolder.Open(c.OnnxFolder).DecoderPath, 0, fallbackToCpu: true).IsCuda)
+        if (ExecutionProviderProbe.Choose(VqVaeModelFolder.Open(c.OnnxDir).DecoderPath, 0, fallbackToCpu: true).IsCuda)
         {
             // A GPU machine: nothing falls back, so nothing is said, and the graphs ran on CUDA.
-            var onGpu = CliProcess.Run("score", "--model", c.OnnxFolder, "--images", c.ImagesFolder, "--out", Path.Combine(temp, "gpu"), "--gpu", "0");
+            var onGpu = CliProcess.Run("score", "--model", c.OnnxDir, "--images", c.ImagesFolder, "--out", Path.Combine(temp, "gpu"), "--gpu", "0");
             Assert.True(onGpu.ExitCode == 0, onGpu.Err);
             Assert.DoesNotContain("note:", onGpu.Err);
             Assert.Contains("CUDA", onGpu.Out);
             return;
         }
 
-        var quiet = CliProcess.Run("score", "--model", c.OnnxFolder, "--images", c.ImagesFolder, "--out", Path.Combine(temp, "quiet"), "--gpu", "0");
+        var quiet = CliProcess.Run("score", "--model", c.OnnxDir, "--images", c.ImagesFolder, "--out", Path.Combine(temp, "quiet"), "--gpu", "0");
         Assert.Equal(0, quiet.ExitCode);
         var line = Assert.Single(quiet.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.StartsWith("note: CUDA was asked for on GPU 0 but ", line);
@@ -94,7 +95,7 @@ public sealed class ExecutionProviderTests(TrainedModels models) : IDisposable
         Assert.DoesNotContain("onnxruntime", quiet.Out + quiet.Err, StringComparison.OrdinalIgnoreCase);
 
         // The same run with --verbose shows ONNX Runtime's own log, so the quiet run's silence is not an accident of the test.
-        var verbose = CliProcess.Run("score", "--model", c.OnnxFolder, "--images", c.ImagesFolder, "--out", Path.Combine(temp, "verbose"), "--gpu", "0", "--verbose");
+        var verbose = CliProcess.Run("score", "--model", c.OnnxDir, "--images", c.ImagesFolder, "--out", Path.Combine(temp, "verbose"), "--gpu", "0", "--verbose");
         Assert.Equal(0, verbose.ExitCode);
         if (!line.Contains("no CUDA provider")) Assert.Contains("onnxruntime", verbose.Out + verbose.Err, StringComparison.OrdinalIgnoreCase);
     }

@@ -7,7 +7,7 @@ namespace VqVaeMl.MlNet.Tests;
 /// vqvae-score fed what a careless or hostile user gives it: one line naming the option or file, a
 /// non-zero exit, nothing of the user's lost and nothing half-written left.
 /// </summary>
-[Collection(TrainedCollection.Name)]
+[Collection(TrainedModelsCollection.Name)]
 public sealed class FailureModeTests(TrainedModels models) : IDisposable
 {
     readonly string temp = Directory.CreateTempSubdirectory("vqvae-score-failures-").FullName;
@@ -46,9 +46,9 @@ public sealed class FailureModeTests(TrainedModels models) : IDisposable
         Directory.Move(CopyImages("images"), images);
         var before = Listing(parent);
 
-        AssertOneLine(Cli.Run("score", "--model", models.Rgb.OnnxFolder, "--images", images, "--out", parent, "--force"), 2, "holds --images");
-        AssertOneLine(Cli.Run("score", "--model", models.Rgb.OnnxFolder, "--images", images, "--out", images, "--force"), 2, "--images");
-        AssertOneLine(Cli.Run("score", "--model", models.Rgb.OnnxFolder, "--images", images, "--out", models.Rgb.OnnxFolder, "--force"), 2, "is --model itself");
+        AssertOneLine(Cli.Run("score", "--model", models.Rgb.OnnxDir, "--images", images, "--out", parent, "--force"), 2, "holds --images");
+        AssertOneLine(Cli.Run("score", "--model", models.Rgb.OnnxDir, "--images", images, "--out", images, "--force"), 2, "--images");
+        AssertOneLine(Cli.Run("score", "--model", models.Rgb.OnnxDir, "--images", images, "--out", models.Rgb.OnnxDir, "--force"), 2, "is --model itself");
         Assert.Equal(before, Listing(parent));
     }
 
@@ -56,11 +56,11 @@ public sealed class FailureModeTests(TrainedModels models) : IDisposable
     public void Decode_with_force_never_deletes_the_codes_it_reads()
     {
         var scored = Path.Combine(temp, "scored");
-        Assert.Equal(0, Cli.Run("score", "--model", models.Rgb.OnnxFolder, "--images", models.Rgb.ImagesFolder, "--out", scored).ExitCode);
+        Assert.Equal(0, Cli.Run("score", "--model", models.Rgb.OnnxDir, "--images", models.Rgb.ImagesFolder, "--out", scored).ExitCode);
         var codes = Path.Combine(scored, "codes.csv");
         var text = File.ReadAllText(codes);
         // scored/ is vqvae-score's own output, so only the input rule keeps codes.csv.
-        AssertOneLine(Cli.Run("decode", "--model", models.Rgb.OnnxFolder, "--codes", codes, "--out", scored, "--force"), 2, "holds --codes", codes);
+        AssertOneLine(Cli.Run("decode", "--model", models.Rgb.OnnxDir, "--codes", codes, "--out", scored, "--force"), 2, "holds --codes", codes);
         Assert.Equal(text, File.ReadAllText(codes));
     }
 
@@ -70,7 +70,7 @@ public sealed class FailureModeTests(TrainedModels models) : IDisposable
         var images = CopyImages("images");
         BadFiles.WritePngClaiming(Path.Combine(images, "huge.png"), 100_000, 100_000);
         var output = Path.Combine(temp, "out");
-        var run = Cli.Run("score", "--model", models.Rgb.OnnxFolder, "--images", images, "--out", output);
+        var run = Cli.Run("score", "--model", models.Rgb.OnnxDir, "--images", images, "--out", output);
         Assert.Equal(1, run.ExitCode);
         Assert.Equal("failed: huge.png: the header claims 100000×100000 pixels, more than the 64 megapixels decoded", run.Err.Trim());
         Assert.Equal(models.Rgb.Images.Count + 1, File.ReadAllLines(Path.Combine(output, "codes.csv")).Length);
@@ -80,11 +80,11 @@ public sealed class FailureModeTests(TrainedModels models) : IDisposable
     public void A_codes_file_with_two_rows_for_one_path_decodes_the_first_and_names_the_second()
     {
         var scored = Path.Combine(temp, "scored");
-        Assert.Equal(0, Cli.Run("score", "--model", models.Rgb.OnnxFolder, "--images", models.Rgb.ImagesFolder, "--out", scored).ExitCode);
+        Assert.Equal(0, Cli.Run("score", "--model", models.Rgb.OnnxDir, "--images", models.Rgb.ImagesFolder, "--out", scored).ExitCode);
         var lines = File.ReadAllLines(Path.Combine(scored, "codes.csv"));
         var codes = Path.Combine(temp, "codes.csv");
         File.WriteAllLines(codes, [lines[0], lines[1], lines[2], lines[1]]);
-        var run = Cli.Run("decode", "--model", models.Rgb.OnnxFolder, "--codes", codes, "--out", Path.Combine(temp, "decoded"));
+        var run = Cli.Run("decode", "--model", models.Rgb.OnnxDir, "--codes", codes, "--out", Path.Combine(temp, "decoded"));
         Assert.Equal(1, run.ExitCode);
         var path = lines[1].Split(',')[0];
         Assert.Equal($"failed: {path}: {codes} line 4: the same path as line 2; only that first row is decoded", run.Err.Trim());
@@ -98,10 +98,10 @@ public sealed class FailureModeTests(TrainedModels models) : IDisposable
         File.Move(files[0], Path.Combine(images, "two\nlines, \"quoted\".png"));
         File.Move(files[1], Path.Combine(images, "carriage\rreturn.png"));
         var scored = Path.Combine(temp, "scored");
-        var score = Cli.Run("score", "--model", models.Rgb.OnnxFolder, "--images", images, "--out", scored);
+        var score = Cli.Run("score", "--model", models.Rgb.OnnxDir, "--images", images, "--out", scored);
         Assert.True(score.ExitCode == 0, score.Err);
         var decoded = Path.Combine(temp, "decoded");
-        var decode = Cli.Run("decode", "--model", models.Rgb.OnnxFolder, "--codes", Path.Combine(scored, "codes.csv"), "--out", decoded);
+        var decode = Cli.Run("decode", "--model", models.Rgb.OnnxDir, "--codes", Path.Combine(scored, "codes.csv"), "--out", decoded);
         Assert.True(decode.ExitCode == 0, decode.Err);
         Assert.Equal(Listing(Path.Combine(scored, "reconstructions")), Listing(Path.Combine(decoded, "reconstructions")));
         Assert.Contains(Listing(Path.Combine(decoded, "reconstructions")), n => n.Contains('\n'));
@@ -114,10 +114,11 @@ public sealed class FailureModeTests(TrainedModels models) : IDisposable
     [InlineData("--batch-size", "0", "--batch-size 0: must be at least 1")]
     [InlineData("--batch-size", "2147483647", "--batch-size 2147483647: a batch of that many images would")]
     [InlineData("--threads", "2147483647", "--threads 2147483647: at most 1024 threads")]
+    [InlineData("--graphs", "onnx", "--graphs onnx: must be transformer or sessions")]
     public void Option_values_that_do_not_parse_or_are_out_of_range_are_one_line(string option, string value, string message)
     {
         var output = Path.Combine(temp, "out");
-        AssertOneLine(Cli.Run("score", "--model", models.Rgb.OnnxFolder, "--images", models.Rgb.ImagesFolder, "--out", output, option, value), 2, message);
+        AssertOneLine(Cli.Run("score", "--model", models.Rgb.OnnxDir, "--images", models.Rgb.ImagesFolder, "--out", output, option, value), 2, message);
         Assert.False(Directory.Exists(output));
     }
 
@@ -126,7 +127,7 @@ public sealed class FailureModeTests(TrainedModels models) : IDisposable
     {
         var file = Path.Combine(temp, "out");
         File.WriteAllText(file, "a file");
-        AssertOneLine(Cli.Run("score", "--model", models.Rgb.OnnxFolder, "--images", models.Rgb.ImagesFolder, "--out", file), 2, file, "is an existing file");
+        AssertOneLine(Cli.Run("score", "--model", models.Rgb.OnnxDir, "--images", models.Rgb.ImagesFolder, "--out", file), 2, file, "is an existing file");
         Assert.Equal("a file", File.ReadAllText(file));
     }
 
@@ -135,12 +136,12 @@ public sealed class FailureModeTests(TrainedModels models) : IDisposable
     {
         using var disk = new Tmpfs("256k");
         var scored = Path.Combine(temp, "scored");
-        Assert.Equal(0, Cli.Run("score", "--model", models.Rgb.OnnxFolder, "--images", models.Rgb.ImagesFolder, "--out", scored).ExitCode);
+        Assert.Equal(0, Cli.Run("score", "--model", models.Rgb.OnnxDir, "--images", models.Rgb.ImagesFolder, "--out", scored).ExitCode);
         disk.Fill(leaveFree: 8 * 1024);
 
-        var score = CliProcess.Run("score", "--model", models.Rgb.OnnxFolder, "--images", models.Rgb.ImagesFolder, "--out", disk.File("scores"));
+        var score = CliProcess.Run("score", "--model", models.Rgb.OnnxDir, "--images", models.Rgb.ImagesFolder, "--out", disk.File("scores"));
         AssertOneLine(score, 2, "no space left on device while writing " + disk.File("scores"));
-        var decode = CliProcess.Run("decode", "--model", models.Rgb.OnnxFolder, "--codes", Path.Combine(scored, "codes.csv"), "--out", disk.File("decoded"));
+        var decode = CliProcess.Run("decode", "--model", models.Rgb.OnnxDir, "--codes", Path.Combine(scored, "codes.csv"), "--out", disk.File("decoded"));
         AssertOneLine(decode, 2, "no space left on device while writing " + disk.File("decoded"));
         Assert.Equal(["filler.bin"], Directory.GetFileSystemEntries(disk.Path).Select(Path.GetFileName));
     }
@@ -152,7 +153,7 @@ public sealed class FailureModeTests(TrainedModels models) : IDisposable
     {
         var images = ManyImages();
         var output = Path.Combine(temp, "out");
-        using var process = Start("score", "--model", models.Rgb.OnnxFolder, "--images", images, "--out", output, "--batch-size", "1");
+        using var process = Start("score", "--model", models.Rgb.OnnxDir, "--images", images, "--out", output, "--batch-size", "1");
         var stderr = process.StandardError.ReadToEndAsync();
         _ = process.StandardOutput.ReadToEndAsync();
         WaitForTemporary(process);
@@ -168,7 +169,7 @@ public sealed class FailureModeTests(TrainedModels models) : IDisposable
     public void What_kill_9_leaves_is_removed_by_the_next_run()
     {
         var images = ManyImages();
-        using (var process = Start("score", "--model", models.Rgb.OnnxFolder, "--images", images, "--out", Path.Combine(temp, "killed"), "--batch-size", "1"))
+        using (var process = Start("score", "--model", models.Rgb.OnnxDir, "--images", images, "--out", Path.Combine(temp, "killed"), "--batch-size", "1"))
         {
             _ = process.StandardError.ReadToEndAsync();
             _ = process.StandardOutput.ReadToEndAsync();
@@ -177,7 +178,7 @@ public sealed class FailureModeTests(TrainedModels models) : IDisposable
             process.WaitForExit();
         }
         Assert.Single(BadFiles.Temporaries(temp));
-        var next = Cli.Run("score", "--model", models.Rgb.OnnxFolder, "--images", models.Rgb.ImagesFolder, "--out", Path.Combine(temp, "next"));
+        var next = Cli.Run("score", "--model", models.Rgb.OnnxDir, "--images", models.Rgb.ImagesFolder, "--out", Path.Combine(temp, "next"));
         Assert.Equal(0, next.ExitCode);
         Assert.Empty(BadFiles.Temporaries(temp));
     }

@@ -1,18 +1,19 @@
 using Microsoft.ML;
 using Microsoft.ML.Transforms.Image;
+using VqVae.TestSupport;
 using VqVaeMl.MlNet.Scoring;
 
 namespace VqVaeMl.MlNet.Tests;
 
 /// <summary>The chain of docs/PACKAGES.md, assembled step by step from plain ML.NET estimators, equals VqVaePipeline.</summary>
-[Collection(TrainedCollection.Name)]
+[Collection(TrainedModelsCollection.Name)]
 public sealed class HandAssembledPipelineTests(TrainedModels models)
 {
     [Fact]
     public void The_chain_assembled_by_hand_gives_the_one_call_pipelines_outputs()
     {
         var c = models.Gray;
-        var model = VqVaeModelFolder.Open(c.TrainingFolder);
+        var model = VqVaeModelFolder.Open(c.TrainingDir);
         var ml = new MLContext(seed: 0);
         var t = ml.Transforms;
         var pipeline = t.LoadImages(VqVaeColumns.LoadedImage, imageFolder: c.ImagesFolder, VqVaeColumns.ImagePath)

@@ -1,6 +1,7 @@
 using VqVae.Checkpoints;
 using VqVae.Exporter;
 using VqVae.Exporter.Graphs;
+using VqVae.TestSupport;
 using VqVaeMl.MlNet.Scoring;
 
 namespace VqVaeMl.MlNet.Tests;
@@ -10,7 +11,7 @@ namespace VqVaeMl.MlNet.Tests;
 /// The patch model's decoder is exported as a float32 table of its codes, which --int8 keeps (nothing to quantize),
 /// so the default int8 folder scores exactly as the float32 one.
 /// </summary>
-[Collection(TrainedCollection.Name)]
+[Collection(TrainedModelsCollection.Name)]
 public sealed class Int8FolderTests(TrainedModels models) : IDisposable
 {
     readonly string temp = Directory.CreateTempSubdirectory("vqvae-mlnet-int8-").FullName;
@@ -29,7 +30,7 @@ public sealed class Int8FolderTests(TrainedModels models) : IDisposable
 
         var float32Out = Path.Combine(temp, "float32");
         var int8Out = Path.Combine(temp, "int8");
-        var floatRun = Cli.Run("score", "--model", c.OnnxFolder, "--images", c.ImagesFolder, "--out", float32Out);
+        var floatRun = Cli.Run("score", "--model", c.OnnxDir, "--images", c.ImagesFolder, "--out", float32Out);
         var int8Run = Cli.Run("score", "--model", int8, "--images", c.ImagesFolder, "--out", int8Out);
         Assert.True(floatRun.ExitCode == 0, floatRun.Err);
         Assert.True(int8Run.ExitCode == 0, int8Run.Err);

@@ -21,7 +21,7 @@ public sealed class LegacyFixtureTests : IDisposable
         var fresh = Path.Combine(scratch, "fresh-onnx");
         VqVaeOnnxExporter.ExportCheckpoint(run, fresh);
         var images = Path.Combine(scratch, "images");
-        TestImages.WriteFolder(images, 6, 28, rgb: false, seed: 3);
+        ShapeImages.WriteFolder(images, 6, 28, rgb: false, seed: 3);
 
         var old = Cli.Run("score", "--model", Path.Combine(LegacyFixture.Run, "onnx"), "--images", images, "--out", Path.Combine(scratch, "old"));
         var now = Cli.Run("score", "--model", fresh, "--images", images, "--out", Path.Combine(scratch, "now"));

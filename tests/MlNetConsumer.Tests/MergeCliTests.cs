@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
+using VqVae.TestSupport;
 using VqVaeMl.MlNet.Scoring;
 
 namespace VqVaeMl.MlNet.Tests;
@@ -8,7 +9,7 @@ namespace VqVaeMl.MlNet.Tests;
 /// `vqvae-score merge` on real shards: a folder scored whole and in 3 shards (and the odd shard of
 /// another model, another folder, another N), the shards merged and compared with the whole run.
 /// </summary>
-[Collection(TrainedCollection.Name)]
+[Collection(TrainedModelsCollection.Name)]
 public sealed class MergeCliTests(TrainedModels models) : IDisposable
 {
     readonly string temp = Directory.CreateTempSubdirectory("vqvae-mlnet-merge-").FullName;
@@ -28,7 +29,7 @@ public sealed class MergeCliTests(TrainedModels models) : IDisposable
         var folder = Path.Combine(root, "merge");
         // More images than the grid shows (50), so the grid is a real sample, plus two files that fail.
         var images = Path.Combine(folder, "images");
-        TestImages.WriteFolder(images, 120, 28, rgb: false, seed: 11);
+        ShapeImages.WriteFolder(images, 120, 28, rgb: false, seed: 11);
         TestImages.WriteCorruptPng(Path.Combine(images, "b", "corrupt.png"), 28, new Random(3));
         File.WriteAllBytes(Path.Combine(images, "empty.png"), []);
 
@@ -49,11 +50,11 @@ public sealed class MergeCliTests(TrainedModels models) : IDisposable
             File.Copy(file, target);
         }
         return new Scored(images,
-            Run("single", c.OnnxFolder, images, null),
-            [.. Enumerable.Range(0, 3).Select(i => Run($"shard{i}", c.OnnxFolder, images, $"{i}/3"))],
-            Run("other-model", models.Rgb.OnnxFolder, images, "1/3"),
-            Run("other-folder", c.OnnxFolder, otherImages, "1/3"),
-            Run("other-count", c.OnnxFolder, images, "1/2"));
+            Run("single", c.OnnxDir, images, null),
+            [.. Enumerable.Range(0, 3).Select(i => Run($"shard{i}", c.OnnxDir, images, $"{i}/3"))],
+            Run("other-model", models.Rgb.OnnxDir, images, "1/3"),
+            Run("other-folder", c.OnnxDir, otherImages, "1/3"),
+            Run("other-count", c.OnnxDir, images, "1/2"));
     }
 
     [Fact]
@@ -132,7 +133,7 @@ public sealed class MergeCliTests(TrainedModels models) : IDisposable
         {
             case "model":
                 shards = [shard0, s.OtherModel, shard2];
-                message = $"error: {s.OtherModel}: shard 1/3 was scored with another model ({models.Rgb.OnnxFolder}, sha256 ";
+                message = $"error: {s.OtherModel}: shard 1/3 was scored with another model ({models.Rgb.OnnxDir}, sha256 ";
                 break;
             case "folder":
                 shards = [shard0, s.OtherFolder, shard2];

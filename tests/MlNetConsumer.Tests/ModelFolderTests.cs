@@ -1,11 +1,12 @@
 using VqVae.Checkpoints;
 using VqVae.Exporter;
 using VqVae.Model;
+using VqVae.TestSupport;
 
 namespace VqVaeMl.MlNet.Tests;
 
 /// <summary>A model folder is read from its graphs' metadata, and a broken one is refused before any work.</summary>
-[Collection(TrainedCollection.Name)]
+[Collection(TrainedModelsCollection.Name)]
 public sealed class ModelFolderTests(TrainedModels models) : IDisposable
 {
     readonly string temp = Directory.CreateTempSubdirectory("vqvae-mlnet-folders-").FullName;
@@ -14,9 +15,9 @@ public sealed class ModelFolderTests(TrainedModels models) : IDisposable
     [Fact]
     public void A_training_folder_and_its_onnx_folder_open_to_the_trained_configuration()
     {
-        var fromTraining = VqVaeModelFolder.Open(models.Gray.TrainingFolder);
-        var fromOnnx = VqVaeModelFolder.Open(models.Gray.OnnxFolder);
-        Assert.Equal(Path.GetFullPath(models.Gray.OnnxFolder), fromTraining.Folder);
+        var fromTraining = VqVaeModelFolder.Open(models.Gray.TrainingDir);
+        var fromOnnx = VqVaeModelFolder.Open(models.Gray.OnnxDir);
+        Assert.Equal(Path.GetFullPath(models.Gray.OnnxDir), fromTraining.Folder);
         Assert.Equal(models.Gray.Config, fromTraining.Config);
         Assert.Equal(models.Gray.Config, fromOnnx.Config);
         Assert.Equal(models.Gray.Config.LatentHeight * models.Gray.Config.LatentWidth, fromOnnx.CodeCount);
@@ -25,7 +26,7 @@ public sealed class ModelFolderTests(TrainedModels models) : IDisposable
     [Fact]
     public void A_folder_missing_a_graph_is_refused_naming_the_file_and_the_cli_writes_nothing()
     {
-        var folder = CopyGraphs(models.Gray.OnnxFolder, "missing");
+        var folder = CopyGraphs(models.Gray.OnnxDir, "missing");
         File.Delete(Path.Combine(folder, OnnxContract.QuantizerFile));
 
         var e = Assert.Throws<InvalidDataException>(() => VqVaeModelFolder.Open(folder));
@@ -43,7 +44,7 @@ public sealed class ModelFolderTests(TrainedModels models) : IDisposable
     public void Graphs_with_different_codebook_sizes_are_refused_naming_both_files()
     {
         var other = Export(models.Gray.Config with { CodebookSize = 8 }, "k8");
-        var folder = CopyGraphs(models.Gray.OnnxFolder, "mixed-k");
+        var folder = CopyGraphs(models.Gray.OnnxDir, "mixed-k");
         File.Copy(Path.Combine(other, OnnxContract.DecoderFile), Path.Combine(folder, OnnxContract.DecoderFile), overwrite: true);
 
         var e = Assert.Throws<InvalidDataException>(() => VqVaeModelFolder.Open(folder));
@@ -62,8 +63,8 @@ public sealed class ModelFolderTests(TrainedModels models) : IDisposable
     [Fact]
     public void Graphs_with_different_channels_are_refused()
     {
-        var folder = CopyGraphs(models.Gray.OnnxFolder, "mixed-channels");
-        File.Copy(Path.Combine(models.Rgb.OnnxFolder, OnnxContract.QuantizerFile), Path.Combine(folder, OnnxContract.QuantizerFile), overwrite: true);
+        var folder = CopyGraphs(models.Gray.OnnxDir, "mixed-channels");
+        File.Copy(Path.Combine(models.Rgb.OnnxDir, OnnxContract.QuantizerFile), Path.Combine(folder, OnnxContract.QuantizerFile), overwrite: true);
         var e = Assert.Throws<InvalidDataException>(() => VqVaeModelFolder.Open(folder));
         Assert.Contains("encoder.onnx and quantizer.onnx", e.Message);
         Assert.Contains("channels 1 vs 3", e.Message);
@@ -76,7 +77,7 @@ public sealed class ModelFolderTests(TrainedModels models) : IDisposable
         Directory.CreateDirectory(empty);
         Assert.Contains("no ONNX graphs", Assert.Throws<InvalidDataException>(() => VqVaeModelFolder.Open(empty)).Message);
 
-        var folder = CopyGraphs(models.Gray.OnnxFolder, "garbage");
+        var folder = CopyGraphs(models.Gray.OnnxDir, "garbage");
         File.WriteAllText(Path.Combine(folder, OnnxContract.EncoderFile), "not a protobuf");
         var e = Assert.Throws<InvalidDataException>(() => VqVaeModelFolder.Open(folder));
         Assert.Contains("encoder.onnx: not a readable ONNX graph", e.Message);

@@ -1,19 +1,20 @@
 using Microsoft.ML;
+using VqVae.TestSupport;
 
 namespace VqVaeMl.MlNet.Tests;
 
 /// <summary>Image files on disk through the ML.NET pipeline, against the TorchSharp model on the same pixels.</summary>
-[Collection(TrainedCollection.Name)]
+[Collection(TrainedModelsCollection.Name)]
 public sealed class PipelineParityTests(TrainedModels models)
 {
     public static TheoryData<string> Cases => new() { "gray", "rgb" };
-    TrainedCase Case(string name) => name == "gray" ? models.Gray : models.Rgb;
+    TrainedModel Case(string name) => name == "gray" ? models.Gray : models.Rgb;
 
     [Theory, MemberData(nameof(Cases))]
     public void Ml_net_gives_torchs_codes_and_reconstructions_on_the_pixels_it_extracted(string name)
     {
         var c = Case(name);
-        var model = VqVaeModelFolder.Open(c.TrainingFolder);
+        var model = VqVaeModelFolder.Open(c.TrainingDir);
         var engine = VqVaeScoringModel.ForImages(new MLContext(seed: 0), model).CreateImageEngine<VqVaePrediction>();
         double maxReconstructionDiff = 0;
         var codesSeen = new HashSet<long>();
@@ -41,12 +42,12 @@ public sealed class PipelineParityTests(TrainedModels models)
     public void Extracted_pixels_are_the_files_decoded_pixels_in_0_to_1(string name)
     {
         var c = Case(name);
-        var engine = VqVaeScoringModel.ForImages(new MLContext(seed: 0), VqVaeModelFolder.Open(c.OnnxFolder)).CreateImageEngine<VqVaePrediction>();
+        var engine = VqVaeScoringModel.ForImages(new MLContext(seed: 0), VqVaeModelFolder.Open(c.OnnxDir)).CreateImageEngine<VqVaePrediction>();
         foreach (var relative in c.Images)
         {
             var path = Path.Combine(c.ImagesFolder, relative);
             var p = engine.Predict(new VqVaeImageInput { ImagePath = path });
-            Assert.True(MaxAbsDiff(p.Pixels, TestImages.ReadPlanar(path, c.Config.Channels)) <= 1e-6, relative);
+            Assert.True(MaxAbsDiff(p.Pixels, ShapeImages.ReadPlanar(path, c.Config.Channels)) <= 1e-6, relative);
         }
     }
 

@@ -3,63 +3,25 @@ using TorchSharp;
 using VqVae.Checkpoints;
 using VqVae.Exporter;
 using VqVae.Model;
+using VqVae.TestSupport;
 using VqVae.Training;
 using VqVaeMl.MlNet.Scoring;
 using static TorchSharp.torch;
 
 namespace VqVaeMl.MlNet.Tests;
 
-/// <summary>An FSQ model (grey 28×28) and a residual-VQ model of depth 3 (RGB 16×16), trained a few steps by the training loop and exported.</summary>
-public sealed class QuantizerCases : IDisposable
-{
-    public string Root { get; } = Directory.CreateTempSubdirectory("vqvae-mlnet-quantizers-").FullName;
-    public TrainedCase Fsq { get; }
-    public TrainedCase Rvq { get; }
-
-    public QuantizerCases()
-    {
-        torch.set_num_threads(1);
-        Fsq = Train("fsq", new ModelConfig { Channels = 1, Height = 28, Width = 28, PatchSize = 4, HiddenSize = 16, Quantizer = QuantizerKind.Fsq, Levels = new FsqLevels([5, 4, 3]), CodebookSize = 60 },
-            new CodebookTraining(), epochs: 8, seed: 3);
-        Rvq = Train("rvq", new ModelConfig { Channels = 3, Height = 16, Width = 16, PatchSize = 2, HiddenSize = 16, CodebookSize = 16, Quantizer = QuantizerKind.Rvq, Depth = 3 },
-            new CodebookTraining { Update = CodebookUpdate.Ema, EmaDecay = 0.8, KmeansInit = true, DeadCodeThreshold = 0.5 }, epochs: 2, seed: 4);
-    }
-
-    TrainedCase Train(string name, ModelConfig config, CodebookTraining codebook, int epochs, int seed)
-    {
-        var images = Path.Combine(Root, name, "images");
-        var paths = TestImages.WriteFolder(images, 24, config.Height, rgb: config.Channels == 3, seed);
-        var data = paths.SelectMany(p => TestImages.ReadPlanar(Path.Combine(images, p), config.Channels)).ToArray();
-        using var x = tensor(data, [paths.Count, config.Channels, config.Height, config.Width]);
-        var options = new TrainingOptions
-        {
-            Model = config, Codebook = codebook, Epochs = epochs, BatchSize = 8, LearningRate = 3e-3, Device = ComputeDevice.Cpu, Seed = seed, KmeansBatches = 3,
-        };
-        var training = Path.Combine(Root, name, "run");
-        var loop = new TrainingLoop(options, x, x);
-        loop.Run(training);
-        loop.Model.eval();
-        var info = Checkpoint.ReadInfo(Path.Combine(training, Checkpoint.LastFolder)) with { Model = config };
-        VqVaeOnnxExporter.Export(loop.Model, info, Path.Combine(training, "onnx"));
-        return new TrainedCase(name, loop.Model, config, images, paths, training, Path.Combine(training, "onnx"));
-    }
-
-    public void Dispose()
-    {
-        Fsq.Model.Dispose();
-        Rvq.Model.Dispose();
-        try { Directory.Delete(Root, recursive: true); } catch (IOException) { }
-    }
-}
-
-/// <summary>FSQ and residual-VQ graphs through the same ML.NET code an app uses for VQ, and through the CLI.</summary>
-public sealed class QuantizerConsumerTests(QuantizerCases cases) : IClassFixture<QuantizerCases>, IDisposable
+/// <summary>
+/// FSQ and residual-VQ graphs through the same ML.NET code an app uses for VQ, and through the CLI: an FSQ model
+/// (grey 28×28) and a residual-VQ model of depth 3 (RGB 16×16), trained a few steps by the training loop and exported.
+/// </summary>
+[Collection(TrainedModelsCollection.Name)]
+public sealed class QuantizerConsumerTests(TrainedModels models) : IDisposable
 {
     readonly string temp = Directory.CreateTempSubdirectory("vqvae-mlnet-quantizer-cli-").FullName;
     public void Dispose() => Directory.Delete(temp, recursive: true);
 
     public static TheoryData<string> Names => new() { "fsq", "rvq" };
-    TrainedCase Case(string name) => name == "fsq" ? cases.Fsq : cases.Rvq;
+    TrainedModel Case(string name) => models[name == "fsq" ? "fsq-patch-gray" : "rvq-patch-rgb16"];
 
     static (long[] Codes, float[] Reconstruction) Torch(VqVaeModel model, float[] pixels)
     {
@@ -75,7 +37,7 @@ public sealed class QuantizerConsumerTests(QuantizerCases cases) : IClassFixture
     {
         var c = Case(name);
         // The same lines an app writes for a VQ model: the folder's metadata says the rest.
-        var model = VqVaeModelFolder.Open(c.TrainingFolder);
+        var model = VqVaeModelFolder.Open(c.TrainingDir);
         var engine = VqVaeScoringModel.ForImages(new MLContext(seed: 0), model).CreateImageEngine<VqVaePrediction>();
         Assert.Equal(c.Config.LatentHeight * c.Config.LatentWidth * c.Config.CodesPerPosition, model.CodeCount);
         var seen = new HashSet<long>();
@@ -94,13 +56,13 @@ public sealed class QuantizerConsumerTests(QuantizerCases cases) : IClassFixture
     [Fact]
     public void Rvq_codes_csv_holds_the_levels_of_each_position_together_and_decode_reads_it_back()
     {
-        var c = cases.Rvq;
+        var c = Case("rvq");
         int positions = c.Config.LatentHeight * c.Config.LatentWidth, depth = c.Config.Depth;
         var scored = Path.Combine(temp, "scored");
-        var run = Cli.Run("score", "--model", c.TrainingFolder, "--images", c.ImagesFolder, "--out", scored);
+        var run = Cli.Run("score", "--model", c.TrainingDir, "--images", c.ImagesFolder, "--out", scored);
         Assert.True(run.ExitCode == 0, run.Err);
         var one = Path.Combine(temp, "scored-one-at-a-time");
-        Assert.Equal(0, Cli.Run("score", "--model", c.TrainingFolder, "--images", c.ImagesFolder, "--out", one, "--batch-size", "1").ExitCode);
+        Assert.Equal(0, Cli.Run("score", "--model", c.TrainingDir, "--images", c.ImagesFolder, "--out", one, "--batch-size", "1").ExitCode);
         Assert.Equal(File.ReadAllBytes(Path.Combine(scored, FolderScorer.CodesFile)), File.ReadAllBytes(Path.Combine(one, FolderScorer.CodesFile)));
 
         var lines = File.ReadAllLines(Path.Combine(scored, FolderScorer.CodesFile));
@@ -111,12 +73,12 @@ public sealed class QuantizerConsumerTests(QuantizerCases cases) : IClassFixture
             {
                 Assert.Null(error);
                 Assert.Equal(depth, row!.CodesPerPosition);
-                var pixels = TestImages.ReadPlanar(Path.Combine(c.ImagesFolder, row.Path), c.Config.Channels);
+                var pixels = ShapeImages.ReadPlanar(Path.Combine(c.ImagesFolder, row.Path), c.Config.Channels);
                 Assert.Equal(Torch(c.Model, pixels).Codes, row.Codes);     // [h, w, L] row-major
             }
 
         var decoded = Path.Combine(temp, "decoded");
-        run = Cli.Run("decode", "--model", c.OnnxFolder, "--codes", Path.Combine(scored, FolderScorer.CodesFile), "--out", decoded);
+        run = Cli.Run("decode", "--model", c.OnnxDir, "--codes", Path.Combine(scored, FolderScorer.CodesFile), "--out", decoded);
         Assert.True(run.ExitCode == 0, run.Err);
         foreach (var file in Directory.GetFiles(Path.Combine(scored, FolderScorer.ReconstructionsFolder), "*", SearchOption.AllDirectories))
             Assert.Equal(File.ReadAllBytes(file), File.ReadAllBytes(Path.Combine(decoded, FolderScorer.ReconstructionsFolder, Path.GetRelativePath(Path.Combine(scored, FolderScorer.ReconstructionsFolder), file))));
@@ -125,18 +87,18 @@ public sealed class QuantizerConsumerTests(QuantizerCases cases) : IClassFixture
     [Fact]
     public void Rvq_decode_refuses_one_code_per_position_and_sample_refuses_the_model()
     {
-        var c = cases.Rvq;
+        var c = Case("rvq");
         var csv = Path.Combine(temp, "single-level.csv");
         int positions = c.Config.LatentHeight * c.Config.LatentWidth;
         File.WriteAllText(csv, $"path,h,w,{string.Join(",", Enumerable.Range(0, positions).Select(i => $"c{i}"))}\n" +
             $"a.png,{c.Config.LatentHeight},{c.Config.LatentWidth},{string.Join(",", Enumerable.Repeat(1, positions))}\n");
         var decoded = Path.Combine(temp, "decoded");
-        var run = Cli.Run("decode", "--model", c.OnnxFolder, "--codes", csv, "--out", decoded);
+        var run = Cli.Run("decode", "--model", c.OnnxDir, "--codes", csv, "--out", decoded);
         Assert.Equal(1, run.ExitCode);
         var summary = RunSummary.FromJson(File.ReadAllText(Path.Combine(decoded, "summary.json")));
         Assert.Contains("1 code(s) per position, but the model's quantizer makes 3", Assert.Single(summary.Failures).Reason);
 
-        var sample = Cli.Run("sample", "--model", c.OnnxFolder, "--out", Path.Combine(temp, "samples"));
+        var sample = Cli.Run("sample", "--model", c.OnnxDir, "--out", Path.Combine(temp, "samples"));
         Assert.Equal(2, sample.ExitCode);
         Assert.Contains("cannot be sampled", sample.Err);
         Assert.False(Directory.Exists(Path.Combine(temp, "samples")));
@@ -145,13 +107,13 @@ public sealed class QuantizerConsumerTests(QuantizerCases cases) : IClassFixture
     [Fact]
     public void Rvq_shards_merge_into_what_one_run_writes()
     {
-        var c = cases.Rvq;
+        var c = Case("rvq");
         var single = Path.Combine(temp, "single");
-        Assert.Equal(0, Cli.Run("score", "--model", c.OnnxFolder, "--images", c.ImagesFolder, "--out", single).ExitCode);
+        Assert.Equal(0, Cli.Run("score", "--model", c.OnnxDir, "--images", c.ImagesFolder, "--out", single).ExitCode);
         var shards = Enumerable.Range(0, 2).Select(i =>
         {
             var output = Path.Combine(temp, $"shard{i}");
-            Assert.Equal(0, Cli.Run("score", "--model", c.OnnxFolder, "--images", c.ImagesFolder, "--out", output, "--shard", $"{i}/2").ExitCode);
+            Assert.Equal(0, Cli.Run("score", "--model", c.OnnxDir, "--images", c.ImagesFolder, "--out", output, "--shard", $"{i}/2").ExitCode);
             return output;
         }).ToArray();
         var merged = Path.Combine(temp, "merged");

@@ -1,25 +1,26 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using SkiaSharp;
+using VqVae.TestSupport;
 using VqVaeMl.MlNet.Scoring;
 
 namespace VqVaeMl.MlNet.Tests;
 
 /// <summary>The fitted pipeline's .zip round trip, the decode-only path and the ConvertToImage step.</summary>
-[Collection(TrainedCollection.Name)]
+[Collection(TrainedModelsCollection.Name)]
 public sealed class SavedModelTests(TrainedModels models) : IDisposable
 {
     readonly string temp = Directory.CreateTempSubdirectory("vqvae-mlnet-saved-").FullName;
     public void Dispose() => Directory.Delete(temp, recursive: true);
 
     public static TheoryData<string> Cases => new() { "gray", "rgb" };
-    TrainedCase Case(string name) => name == "gray" ? models.Gray : models.Rgb;
+    TrainedModel Case(string name) => name == "gray" ? models.Gray : models.Rgb;
 
     [Theory, MemberData(nameof(Cases))]
     public void A_saved_and_reloaded_pipeline_gives_identical_outputs(string name)
     {
         var c = Case(name);
-        var scoring = VqVaeScoringModel.ForImages(new MLContext(seed: 0), VqVaeModelFolder.Open(c.OnnxFolder));
+        var scoring = VqVaeScoringModel.ForImages(new MLContext(seed: 0), VqVaeModelFolder.Open(c.OnnxDir));
         var zip = Path.Combine(temp, $"{name}.zip");
         scoring.Save(zip);
         // The .zip carries the graphs: the model folder may be gone when it is loaded.
@@ -43,7 +44,7 @@ public sealed class SavedModelTests(TrainedModels models) : IDisposable
     public void A_zip_loaded_into_a_context_asking_for_cuda_runs_where_it_can_with_identical_outputs()
     {
         var c = models.Gray;
-        var model = VqVaeModelFolder.Open(c.OnnxFolder);
+        var model = VqVaeModelFolder.Open(c.OnnxDir);
         var scoring = VqVaeScoringModel.ForImages(new MLContext(seed: 0), model);
         var zip = Path.Combine(temp, "gpu.zip");
         scoring.Save(zip);
@@ -62,10 +63,10 @@ public sealed class SavedModelTests(TrainedModels models) : IDisposable
     public void The_decoder_graph_alone_rebuilds_the_pipelines_reconstructions_from_codes(string name)
     {
         var c = Case(name);
-        var full = VqVaeScoringModel.ForImages(new MLContext(seed: 0), VqVaeModelFolder.Open(c.OnnxFolder)).CreateImageEngine<VqVaePrediction>();
+        var full = VqVaeScoringModel.ForImages(new MLContext(seed: 0), VqVaeModelFolder.Open(c.OnnxDir)).CreateImageEngine<VqVaePrediction>();
         var decoderOnly = Path.Combine(temp, $"{name}-decoder");
         Directory.CreateDirectory(decoderOnly);
-        File.Copy(Path.Combine(c.OnnxFolder, OnnxContract.DecoderFile), Path.Combine(decoderOnly, OnnxContract.DecoderFile));
+        File.Copy(Path.Combine(c.OnnxDir, OnnxContract.DecoderFile), Path.Combine(decoderOnly, OnnxContract.DecoderFile));
         var model = VqVaeModelFolder.OpenDecoder(decoderOnly);
         Assert.False(model.HasEncoder);
         var decode = VqVaeScoringModel.ForCodes(new MLContext(seed: 0), model).CreateCodesEngine<VqVaeDecoded>();
@@ -81,7 +82,7 @@ public sealed class SavedModelTests(TrainedModels models) : IDisposable
     {
         var c = Case(name);
         var ml = new MLContext(seed: 0);
-        var scoring = VqVaeScoringModel.ForImages(ml, VqVaeModelFolder.Open(c.OnnxFolder));
+        var scoring = VqVaeScoringModel.ForImages(ml, VqVaeModelFolder.Open(c.OnnxDir));
         var inputs = c.Images.Select(r => new VqVaeImageInput { ImagePath = Path.Combine(c.ImagesFolder, r) }).ToList();
         var transformed = scoring.Transformer.Transform(ml.Data.LoadFromEnumerable(inputs));
         var reconstructions = transformed.GetColumn<float[]>(OnnxContract.Reconstruction).ToList();

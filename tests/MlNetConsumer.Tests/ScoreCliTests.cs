@@ -1,12 +1,13 @@
 using System.Globalization;
 using Microsoft.ML;
 using SkiaSharp;
+using VqVae.TestSupport;
 using VqVaeMl.MlNet.Scoring;
 
 namespace VqVaeMl.MlNet.Tests;
 
 /// <summary>`vqvae-score score` and `decode` end to end on folders of files.</summary>
-[Collection(TrainedCollection.Name)]
+[Collection(TrainedModelsCollection.Name)]
 public sealed class ScoreCliTests(TrainedModels models) : IDisposable
 {
     readonly string temp = Directory.CreateTempSubdirectory("vqvae-mlnet-cli-").FullName;
@@ -17,11 +18,11 @@ public sealed class ScoreCliTests(TrainedModels models) : IDisposable
     {
         var c = models.Gray;
         var output = Path.Combine(temp, "scored");
-        var run = Cli.Run("score", "--model", c.TrainingFolder, "--images", c.ImagesFolder, "--out", output);
+        var run = Cli.Run("score", "--model", c.TrainingDir, "--images", c.ImagesFolder, "--out", output);
         Assert.True(run.ExitCode == 0, run.Err);
         Assert.Equal("", run.Err);
 
-        var engine = VqVaeScoringModel.ForImages(new MLContext(seed: 0), VqVaeModelFolder.Open(c.OnnxFolder)).CreateImageEngine<VqVaePrediction>();
+        var engine = VqVaeScoringModel.ForImages(new MLContext(seed: 0), VqVaeModelFolder.Open(c.OnnxDir)).CreateImageEngine<VqVaePrediction>();
         var rows = ReadCodes(Path.Combine(output, "codes.csv"));
         var metrics = File.ReadAllLines(Path.Combine(output, "metrics.csv")).Skip(1).Select(l => l.Split(','))
             .ToDictionary(f => f[0], f => double.Parse(f[1], CultureInfo.InvariantCulture));
@@ -35,7 +36,7 @@ public sealed class ScoreCliTests(TrainedModels models) : IDisposable
             Assert.Equal(ImageMetrics.Mse(p.Pixels, p.Reconstruction), metrics[row.Path], 12);
 
             // The PNG holds the torch reconstruction, rounded to bytes (±1 where 1e-4 crosses a rounding edge).
-            var png = TestImages.ReadPlanar(Path.Combine(output, "reconstructions", ReconstructionPng.RelativePathFor(row.Path)), 1);
+            var png = ShapeImages.ReadPlanar(Path.Combine(output, "reconstructions", ReconstructionPng.RelativePathFor(row.Path)), 1);
             for (int i = 0; i < png.Length; i++)
                 Assert.InRange(Math.Abs(png[i] * 255 - ReconstructionPng.ToByte(torch.Reconstruction[i])), 0, 1.001);
         }
@@ -60,9 +61,9 @@ public sealed class ScoreCliTests(TrainedModels models) : IDisposable
     {
         var c = models.Rgb;
         var scored = Path.Combine(temp, "scored-rgb");
-        Assert.Equal(0, Cli.Run("score", "--model", c.OnnxFolder, "--images", c.ImagesFolder, "--out", scored).ExitCode);
+        Assert.Equal(0, Cli.Run("score", "--model", c.OnnxDir, "--images", c.ImagesFolder, "--out", scored).ExitCode);
         var decoded = Path.Combine(temp, "decoded-rgb");
-        var run = Cli.Run("decode", "--model", c.OnnxFolder, "--codes", Path.Combine(scored, "codes.csv"), "--out", decoded);
+        var run = Cli.Run("decode", "--model", c.OnnxDir, "--codes", Path.Combine(scored, "codes.csv"), "--out", decoded);
         Assert.True(run.ExitCode == 0, run.Err);
 
         var expected = Files(Path.Combine(scored, "reconstructions"));
@@ -91,15 +92,15 @@ public sealed class ScoreCliTests(TrainedModels models) : IDisposable
         File.WriteAllBytes(Path.Combine(images, "empty.png"), []);
         File.WriteAllText(Path.Combine(images, "notes.png"), "this is a text file, not a picture\n");
         File.WriteAllText(Path.Combine(images, "readme.txt"), "not an image name: not listed at all\n");
-        using (var shape = TestImages.Shapes(28, rgb: false, rng))
+        using (var shape = ShapeImages.Shapes(28, rgb: false, rng))
         {
-            TestImages.Write(Path.Combine(images, "eight-bit.png"), shape);
+            ShapeImages.Write(Path.Combine(images, "eight-bit.png"), shape);
             TestImages.WritePng16(Path.Combine(images, "sixteen-bit.png"), shape);
         }
-        using (var large = TestImages.Shapes(40, rgb: false, rng)) TestImages.Write(Path.Combine(images, "wrong-size.png"), large);
+        using (var large = ShapeImages.Shapes(40, rgb: false, rng)) ShapeImages.Write(Path.Combine(images, "wrong-size.png"), large);
 
         var output = Path.Combine(temp, "mixed-out");
-        var run = Cli.Run("score", "--model", c.OnnxFolder, "--images", images, "--out", output);
+        var run = Cli.Run("score", "--model", c.OnnxDir, "--images", images, "--out", output);
 
         string[] bad = ["corrupt.png", "empty.png", "notes.png", "sub/truncated.png"];
         Assert.Equal(1, run.ExitCode);
@@ -130,7 +131,7 @@ public sealed class ScoreCliTests(TrainedModels models) : IDisposable
     {
         var c = models.Gray;
         var single = Path.Combine(temp, "single");
-        Assert.Equal(0, Cli.Run("score", "--model", c.OnnxFolder, "--images", c.ImagesFolder, "--out", single).ExitCode);
+        Assert.Equal(0, Cli.Run("score", "--model", c.OnnxDir, "--images", c.ImagesFolder, "--out", single).ExitCode);
         var whole = File.ReadAllLines(Path.Combine(single, "codes.csv"));
 
         var shardRows = new List<string>();
@@ -139,7 +140,7 @@ public sealed class ScoreCliTests(TrainedModels models) : IDisposable
         for (int i = 0; i < 3; i++)
         {
             var output = Path.Combine(temp, $"shard{i}");
-            var run = Cli.Run("score", "--model", c.OnnxFolder, "--images", c.ImagesFolder, "--out", output, "--shard", $"{i}/3");
+            var run = Cli.Run("score", "--model", c.OnnxDir, "--images", c.ImagesFolder, "--out", output, "--shard", $"{i}/3");
             Assert.Equal(0, run.ExitCode);
             var lines = File.ReadAllLines(Path.Combine(output, "codes.csv"));
             Assert.Equal(whole[0], lines[0]);
@@ -161,21 +162,21 @@ public sealed class ScoreCliTests(TrainedModels models) : IDisposable
         Directory.CreateDirectory(output);
         File.WriteAllText(Path.Combine(output, "keep.txt"), "earlier work");
 
-        var refused = Cli.Run("score", "--model", c.OnnxFolder, "--images", c.ImagesFolder, "--out", output);
+        var refused = Cli.Run("score", "--model", c.OnnxDir, "--images", c.ImagesFolder, "--out", output);
         Assert.Equal(2, refused.ExitCode);
         Assert.Contains("already exists; pass --force", refused.Err);
         Assert.Equal(["keep.txt"], Directory.GetFileSystemEntries(output).Select(Path.GetFileName));
 
         // --force replaces only what vqvae-score wrote: a user's folder is refused with it too.
-        var notOurs = Cli.Run("score", "--model", c.OnnxFolder, "--images", c.ImagesFolder, "--out", output, "--force");
+        var notOurs = Cli.Run("score", "--model", c.OnnxDir, "--images", c.ImagesFolder, "--out", output, "--force");
         Assert.Equal(2, notOurs.ExitCode);
         Assert.Contains("not written by vqvae-score", notOurs.Err);
         Assert.Equal(["keep.txt"], Directory.GetFileSystemEntries(output).Select(Path.GetFileName));
 
         File.Delete(Path.Combine(output, "keep.txt"));
-        Assert.Equal(0, Cli.Run("score", "--model", c.OnnxFolder, "--images", c.ImagesFolder, "--out", output).ExitCode);
+        Assert.Equal(0, Cli.Run("score", "--model", c.OnnxDir, "--images", c.ImagesFolder, "--out", output).ExitCode);
         File.WriteAllText(Path.Combine(output, "codes.csv"), "stale");
-        var forced = Cli.Run("score", "--model", c.OnnxFolder, "--images", c.ImagesFolder, "--out", output, "--force");
+        var forced = Cli.Run("score", "--model", c.OnnxDir, "--images", c.ImagesFolder, "--out", output, "--force");
         Assert.Equal(0, forced.ExitCode);
         Assert.NotEqual("stale", File.ReadAllText(Path.Combine(output, "codes.csv")));
         Assert.True(File.Exists(Path.Combine(output, "codes.csv")));
@@ -187,16 +188,16 @@ public sealed class ScoreCliTests(TrainedModels models) : IDisposable
     public void Bad_arguments_are_refused_before_any_work()
     {
         var c = models.Rgb;
-        var inside = Cli.Run("score", "--model", c.OnnxFolder, "--images", c.ImagesFolder, "--out", Path.Combine(c.ImagesFolder, "out"));
+        var inside = Cli.Run("score", "--model", c.OnnxDir, "--images", c.ImagesFolder, "--out", Path.Combine(c.ImagesFolder, "out"));
         Assert.Equal(2, inside.ExitCode);
         Assert.Contains("is inside --images", inside.Err);
         Assert.False(Directory.Exists(Path.Combine(c.ImagesFolder, "out")));
 
-        var shard = Cli.Run("score", "--model", c.OnnxFolder, "--images", c.ImagesFolder, "--out", Path.Combine(temp, "s"), "--shard", "3/3");
+        var shard = Cli.Run("score", "--model", c.OnnxDir, "--images", c.ImagesFolder, "--out", Path.Combine(temp, "s"), "--shard", "3/3");
         Assert.Equal(2, shard.ExitCode);
         Assert.Contains("--shard '3/3'", shard.Err);
 
-        var noImages = Cli.Run("score", "--model", c.OnnxFolder, "--images", Path.Combine(temp, "nowhere"), "--out", Path.Combine(temp, "n"));
+        var noImages = Cli.Run("score", "--model", c.OnnxDir, "--images", Path.Combine(temp, "nowhere"), "--out", Path.Combine(temp, "n"));
         Assert.Equal(2, noImages.ExitCode);
         Assert.Contains("images folder not found", noImages.Err);
         Assert.Empty(Directory.GetFileSystemEntries(temp));
@@ -218,7 +219,7 @@ public sealed class ScoreCliTests(TrainedModels models) : IDisposable
             $"../escape.png,{c.Config.LatentHeight},{c.Config.LatentWidth},{ok}",
             $"short.png,{c.Config.LatentHeight},{c.Config.LatentWidth},1,2") + "\n");
         var output = Path.Combine(temp, "decoded");
-        var run = Cli.Run("decode", "--model", c.OnnxFolder, "--codes", csv, "--out", output);
+        var run = Cli.Run("decode", "--model", c.OnnxDir, "--codes", csv, "--out", output);
         Assert.Equal(1, run.ExitCode);
         var summary = RunSummary.FromJson(File.ReadAllText(Path.Combine(output, "summary.json")));
         Assert.Equal((5, 1), (summary.Found, summary.Scored));

@@ -10,7 +10,8 @@ namespace VqVae.OutputSafety.Tests;
 /// output-writing command as a real process against the <see cref="Cases"/>. Each must refuse in one line on
 /// stderr naming its output option, exit 2, and leave every file and folder it was given byte for byte as it was.
 /// </summary>
-public sealed class OutputSafetyTests(ITestOutputHelper log)
+[Collection(TrainedModelsCollection.Name)]
+public sealed class OutputSafetyTests(TrainedModels models, ITestOutputHelper log)
 {
     [Fact]
     public void Every_command_that_writes_refuses_to_write_over_an_input_a_users_folder_or_another_commands_output()
@@ -32,7 +33,7 @@ public sealed class OutputSafetyTests(ITestOutputHelper log)
         try
         {
             var world = Path.Combine(root, "world");
-            World.Build(world);
+            World.Build(world, models.Gray);
             var cases = OutputCommands.Writers.SelectMany(w => w.Value.SelectMany((writer, i) => Cases.For(w.Key, writer, first: i == 0))).ToList();
             var failures = new ConcurrentBag<string>();
             int next = 0;

@@ -16,8 +16,9 @@ namespace VqVae.OutputSafety.Tests;
 /// Everything the three CLIs read, and one output of each command, laid out in one folder under relative names
 /// (the run records its data folder as <c>data/mnist</c>, as the presets do), so a test can copy the whole world
 /// and run a command inside the copy: a tiny MNIST, an image folder, a run with best/ and last/, its prior, its
-/// exported graphs (prior.onnx too), two score shards, and a classifier. The models are untrained: a refusal
-/// comes before any of them is used.
+/// exported graphs (prior.onnx too), two score shards, and a classifier. The run holds the shared fixture's grey
+/// model (<see cref="TrainedModels.Gray"/>); the prior and the classifier are untrained, since a refusal comes
+/// before any of them is used.
 /// </summary>
 internal static class World
 {
@@ -39,15 +40,15 @@ internal static class World
         (Shard0, ScoreCli.Tool), (Classifier, ClassifierCommand.TrainTool),
     ];
 
-    public static void Build(string root)
+    public static void Build(string root, TrainedModel model)
     {
         torch.set_num_threads(1);
         WriteMnist(Path.Combine(root, Data));
         var images = Directory.CreateDirectory(Path.Combine(root, Images)).FullName;
         for (int i = 0; i < 4; i++) BadFiles.WritePng(Path.Combine(images, $"digit-{i}.png"), 28, (byte)(40 + i * 50));
         var run = Path.Combine(root, Run);
-        WriteRun(run);
-        WritePrior(Path.Combine(root, Prior));
+        WriteRun(run, model);
+        WritePrior(Path.Combine(root, Prior), model.Config);
         VqVaeOnnxExporter.ExportCheckpoint(run);
         foreach (var (shard, index) in new[] { (Shard0, 0), (Shard1, 1) })
         {
@@ -78,28 +79,26 @@ internal static class World
     }
 
     /// <summary>A run as `train` leaves it: best/ and last/ checkpoints, metrics.csv, the manifest.</summary>
-    static void WriteRun(string run)
+    static void WriteRun(string run, TrainedModel model)
     {
-        var config = new ModelConfig { Channels = 1, Height = 28, Width = 28, PatchSize = 4, HiddenSize = 8, CodebookSize = 8 };
         var metrics = new EpochMetrics { Epoch = 1, ValidationMse = 0.05, ActiveCodes = 4, Perplexity = 3.5 };
         var info = new CheckpointInfo
         {
-            Model = config, Epoch = 1, Metrics = metrics,
+            Model = model.Config, Epoch = 1, Metrics = metrics,
             Training = new TrainingSettings { Preset = "mnist", Dataset = "mnist", DataPath = Data, Epochs = 1, BatchSize = 8, LearningRate = 1e-3, Seed = 1 },
         };
-        torch.manual_seed(1);
-        using var model = new VqVaeModel(config);
-        Checkpoint.Save(Path.Combine(run, Checkpoint.BestFolder), model, info);
-        Checkpoint.Save(Path.Combine(run, Checkpoint.LastFolder), model, info);
+        Checkpoint.Save(Path.Combine(run, Checkpoint.BestFolder), model.Model, info);
+        Checkpoint.Save(Path.Combine(run, Checkpoint.LastFolder), model.Model, info);
         MetricsCsv.Write(Path.Combine(run, TrainingLoop.MetricsFile), [metrics]);
         OutputFolder.Mark(run, TrainerCli.Tool);
     }
 
-    /// <summary>A prior over the run's 7×7 maps of 8 codes, as `prior` leaves it in RUN/prior.</summary>
-    static void WritePrior(string folder)
+    /// <summary>A prior over the run's code maps, as `prior` leaves it in RUN/prior.</summary>
+    static void WritePrior(string folder, ModelConfig run)
     {
         torch.manual_seed(2);
-        using var prior = new GatedPixelCnn(new PriorConfig { CodebookSize = 8, Height = 7, Width = 7, Channels = 8, Layers = 2 });
+        var config = new PriorConfig { CodebookSize = run.CodebookSize, Height = run.LatentHeight, Width = run.LatentWidth, Channels = 8, Layers = 2 };
+        using var prior = new GatedPixelCnn(config);
         PriorCheckpoint.Save(Path.Combine(folder, Checkpoint.BestFolder), prior, new PriorInfo { Prior = prior.Config, Epoch = 1 });
         OutputFolder.Mark(folder, PriorCommand.Tool);
     }

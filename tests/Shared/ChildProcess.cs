@@ -8,17 +8,23 @@ public static class ChildProcess
 {
     public sealed record Result(int ExitCode, string Stdout, string Stderr);
 
-    public static Process Start(string dll, IEnumerable<string> args, string? workingDirectory = null)
+    /// <param name="addressSpaceBytes">The child's address-space limit (util-linux prlimit --as), so an allocation past it fails as on a machine that small; null: none.</param>
+    public static Process Start(string dll, IEnumerable<string> args, string? workingDirectory = null, long? addressSpaceBytes = null)
     {
         // A test run started in the background (`cmd &` in a script) inherits SIGINT ignored, as POSIX
         // has it, and so would the child; it stands for a program a person can Ctrl-C, so it starts with
         // the default handling (coreutils env).
-        var info = new ProcessStartInfo("env")
+        var info = new ProcessStartInfo(addressSpaceBytes is null ? "env" : "prlimit")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             WorkingDirectory = workingDirectory ?? AppContext.BaseDirectory,
         };
+        if (addressSpaceBytes is long limit)
+        {
+            info.ArgumentList.Add($"--as={limit}");
+            info.ArgumentList.Add("env");
+        }
         info.ArgumentList.Add("--default-signal=INT");
         info.ArgumentList.Add("dotnet");
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, dll));
@@ -30,9 +36,9 @@ public static class ChildProcess
     public static Result Run(string dll, params string[] args) => RunIn(null, dll, args);
 
     /// <param name="workingDirectory">Where relative paths in <paramref name="args"/> start (default: beside the tests).</param>
-    public static Result RunIn(string? workingDirectory, string dll, IEnumerable<string> args)
+    public static Result RunIn(string? workingDirectory, string dll, IEnumerable<string> args, long? addressSpaceBytes = null)
     {
-        using var process = Start(dll, args, workingDirectory);
+        using var process = Start(dll, args, workingDirectory, addressSpaceBytes);
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         if (!process.WaitForExit(TimeSpan.FromMinutes(5))) { process.Kill(entireProcessTree: true); throw new TimeoutException($"{dll} {string.Join(' ', args)}"); }

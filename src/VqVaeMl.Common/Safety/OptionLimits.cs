@@ -12,6 +12,12 @@ public static class OptionLimits
     /// <summary>More threads than this only wait for each other, and each reserves its own stack.</summary>
     public const int MaxThreads = 1024;
 
+    /// <summary>
+    /// The most weights one learnt part of a model may hold (a codebook, K·D per level; a prior's layers):
+    /// 256 Mi floats, a gigabyte for that part alone. Refused before anything is allocated.
+    /// </summary>
+    public const long MaxWeightsPerPart = 256L * 1024 * 1024;
+
     /// <summary>The memory this process may use: the machine's, or its container's limit.</summary>
     public static long AvailableBytes => GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
 

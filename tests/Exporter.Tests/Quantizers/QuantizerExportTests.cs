@@ -5,73 +5,25 @@ using VqVae.Checkpoints;
 using VqVae.Exporter.Graphs;
 using VqVae.Exporter.Verification;
 using VqVae.Model.Quantizers;
+using VqVae.TestSupport;
 using VqVae.Training;
 using Xunit.Abstractions;
 
 namespace VqVae.Exporter.Tests.Quantizers;
 
-/// <summary>Small FSQ and residual-VQ models, trained a few steps by the training loop and exported as a user would.</summary>
-public sealed class QuantizerModels : IDisposable
+/// <summary>The fsq and rvq models of <see cref="TrainedModels.QuantizerNames"/>, trained by the training loop and exported as a user would.</summary>
+[Collection(TrainedModelsCollection.Name)]
+public sealed class QuantizerExportTests(TrainedModels models, ITestOutputHelper log)
 {
-    public string Root { get; } = Directory.CreateTempSubdirectory("vqvae-quantizer-export-").FullName;
-    public IReadOnlyDictionary<string, TrainedModel> All { get; }
+    public static TheoryData<string> Names() => new(TrainedModels.QuantizerNames);
 
-    public static readonly string[] Names = { "fsq-patch-gray", "rvq-conv-gray", "rvq-patch-rgb" };
-
-    public QuantizerModels()
-    {
-        var gray = new ModelConfig { Channels = 1, Height = 28, Width = 28, PatchSize = 4, HiddenSize = 16 };
-        var configs = new Dictionary<string, ModelConfig>
-        {
-            ["fsq-patch-gray"] = gray with { Quantizer = QuantizerKind.Fsq, Levels = new FsqLevels([5, 4, 3]), CodebookSize = 60 },
-            ["rvq-conv-gray"] = gray with { Arch = Arch.Conv, ConvChannels = 8, CodebookSize = 8, Quantizer = QuantizerKind.Rvq, Depth = 3 },
-            ["rvq-patch-rgb"] = new() { Channels = 3, Height = 8, Width = 8, PatchSize = 2, HiddenSize = 8, CodebookSize = 8, Quantizer = QuantizerKind.Rvq, Depth = 2 },
-        };
-        All = configs.ToDictionary(kv => kv.Key, kv => Train(kv.Key, kv.Value));
-    }
-
-    public TrainedModel this[string name] => All[name];
-
-    TrainedModel Train(string name, ModelConfig config)
-    {
-        var images = TrainedModels.Shapes(config, 64, name.Length);
-        var options = new TrainingOptions
-        {
-            // FSQ's projection starts small, so every patch lands on the grid's centre until it has trained a little.
-            Model = config, Epochs = config.Quantizer == QuantizerKind.Fsq ? 8 : 1, BatchSize = 16, LearningRate = 3e-3, Device = ComputeDevice.Cpu, Seed = 3, KmeansBatches = 2,
-            Codebook = config.Quantizer == QuantizerKind.Fsq
-                ? new CodebookTraining()
-                : new CodebookTraining { Update = CodebookUpdate.Ema, EmaDecay = 0.8, KmeansInit = true, DeadCodeThreshold = 0.5 },
-        };
-        var trainingDir = Path.Combine(Root, name);
-        var loop = new TrainingLoop(options, images, images);
-        loop.Run(trainingDir);
-        loop.Model.Dispose();
-        var (model, info) = Checkpoint.Load(trainingDir);
-        var result = VqVaeOnnxExporter.ExportCheckpoint(trainingDir);
-        float[] test;
-        using (var scope = torch.NewDisposeScope()) test = TrainedModels.Shapes(config, 10, 99).data<float>().ToArray();
-        return new TrainedModel(name, model, info, trainingDir, result.OutputDirectory, test);
-    }
-
-    public void Dispose()
-    {
-        foreach (var m in All.Values) m.Model.Dispose();
-        Directory.Delete(Root, recursive: true);
-    }
-}
-
-public sealed class QuantizerExportTests(QuantizerModels models, ITestOutputHelper log) : IClassFixture<QuantizerModels>
-{
-    public static TheoryData<string> Names() => new(QuantizerModels.Names);
-
-    public static TheoryData<string, GraphOptimizationLevel> Cases() => ParityCheck.Cases(QuantizerModels.Names);
+    public static TheoryData<string, GraphOptimizationLevel> Cases() => ParityCheck.Cases(TrainedModels.QuantizerNames);
 
     [Theory, MemberData(nameof(Cases))]
     public void Graphs_match_torch_within_tolerance(string name, GraphOptimizationLevel level)
     {
         var m = models[name];
-        ParityCheck.AssertWithinTolerance(name, m.Model, m.OnnxDir, m.Images, level, log);
+        ParityCheck.AssertWithinTolerance(name, m.Model, m.OnnxDir, m.Pixels, level, log);
     }
 
     [Theory, MemberData(nameof(Names))]
@@ -81,7 +33,7 @@ public sealed class QuantizerExportTests(QuantizerModels models, ITestOutputHelp
         var c = m.Model.Config;
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
-        var x = torch.tensor(m.Images, [m.Images.Length / (c.Channels * c.Height * c.Width), c.Channels, c.Height, c.Width]);
+        var x = torch.tensor(m.Pixels, [m.Pixels.Length / (c.Channels * c.Height * c.Width), c.Channels, c.Height, c.Width]);
         var codes = m.Model.Quantize(m.Model.Encode(x)).Codes;
         var distinct = codes.unique().Item1.shape[0];
         log.WriteLine($"{name}: {distinct} distinct codes");

@@ -1,6 +1,7 @@
 using VqVae.Checkpoints;
 using VqVae.Data;
 using VqVae.TestSupport;
+using VqVae.Trainer;
 using VqVae.Training;
 
 namespace VqVae.Tests.Cli;
@@ -121,6 +122,28 @@ public class FailureModeTests
             AssertOneLine(ChildProcess.Run(Trainer, [.. Tiny(TestData.MnistDir, outDir), .. model, "--decoder-path", "table"]), 2, $"--decoder-path table: {reason}");
             Assert.False(Directory.Exists(outDir));
         }
+    }
+
+    [Fact]
+    public void An_allocation_libtorch_cannot_make_is_one_line_naming_the_options_and_leaves_no_run()
+    {
+        // A step on 6,000 digits at the mnist preset's size (D = 256, K = 128) needs gigabytes. The estimate
+        // checked before training allows it (it is below this machine's memory), but the child may map at most
+        // 4 GB, so libtorch's own allocation fails mid-step, as on a machine that small.
+        const int batch = 6000;
+        const long addressSpace = 4_000_000_000;
+        var model = Presets.Get("mnist").Model with { HiddenSize = 256, CodebookSize = 128 };
+        double estimate = batch * TrainOptionChecks.BytesPerTrainingImage(model);
+        Assert.True(estimate > addressSpace && estimate <= OptionLimits.AvailableBytes,
+            $"the case needs a step estimated above the {addressSpace} B limit and within this machine's {OptionLimits.AvailableBytes} B; it is {estimate} B");
+        using var dir = new TempFolder();
+        var outDir = dir.File("out");
+        var args = Sized(TestData.MnistDir, outDir, 1, 256, 128).ToList();
+        args[args.IndexOf("--batch-size") + 1] = $"{batch}";
+
+        var run = ChildProcess.RunIn(null, Trainer, args, addressSpaceBytes: addressSpace);
+        AssertOneLine(run, 2, $"not enough memory for this model and batch (--batch-size {batch}, --codebook-size 128, --hidden-size 256, images 1×28×28); try smaller values");
+        Assert.False(Directory.Exists(outDir));
     }
 
     [Fact]

@@ -56,8 +56,10 @@ public class QuantizerCliTests
         var rvq = dir.File("rvq");
         train = ChildProcess.Run(Trainer, Tiny(rvq, "--quantizer", "rvq", "--depth", "2"));
         Assert.True(train.ExitCode == 0, train.Stderr + train.Stdout);
-        Assert.Equal(2, Checkpoint.ReadInfo(Path.Combine(rvq, Checkpoint.BestFolder)).Model.Depth);
-        AssertOneLine(ChildProcess.Run(Trainer, "prior", "--model", rvq, "--device", "cpu"), "residual-VQ model has 2");
+        var rvqModel = Checkpoint.ReadInfo(Path.Combine(rvq, Checkpoint.BestFolder)).Model;
+        Assert.Equal(2, rvqModel.Depth);
+        // Worded as the console and the report describe the quantizer.
+        AssertOneLine(ChildProcess.Run(Trainer, "prior", "--model", rvq, "--device", "cpu"), $"this model ({rvqModel.QuantizerDescriptor.Describe(rvqModel)}) has 2");
         Assert.False(Directory.Exists(Path.Combine(rvq, "prior")));
         var chart = dir.File("rate-distortion.png");
         var report = ChildProcess.Run(Trainer, "report", rvq, fsq, "--rate-distortion", chart);

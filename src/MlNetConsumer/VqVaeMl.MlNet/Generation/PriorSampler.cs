@@ -35,9 +35,10 @@ public sealed class PriorSampler : IDisposable
     public static PriorSampler Open(string path, int? threads = null)
     {
         var model = VqVaeModelFolder.OpenDecoder(path);
-        // The prior draws one code per position; a residual-VQ decoder needs L of them.
+        // The prior draws one code per position; a decoder whose quantizer holds more per position cannot use them.
         if (!model.Config.QuantizerDescriptor.PriorCanModel)
-            throw new InvalidDataException($"{model.DecoderPath}: a residual-VQ model ({model.CodesPerPosition} codes per position) cannot be sampled: the prior draws one code per position");
+            throw new InvalidDataException(
+                $"{model.DecoderPath}: a model with {model.Config.QuantizerDescriptor.Describe(model.Config)} ({model.CodesPerPosition} codes per position) cannot be sampled: the prior draws one code per position");
         var priorPath = Path.Combine(model.Folder, OnnxContract.PriorFile);
         if (!File.Exists(priorPath))
             throw new InvalidDataException($"{priorPath}: missing (train a prior with `vqvae-train prior`, then export the run again)");

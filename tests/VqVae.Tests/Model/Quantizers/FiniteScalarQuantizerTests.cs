@@ -11,34 +11,35 @@ public class FiniteScalarQuantizerTests
     public void Codes_and_grid_points_round_trip_and_every_grid_point_is_distinct()
     {
         var fsq = new FiniteScalarQuantizer(Levels, hiddenSize: 6);
-        Assert.Equal(8 * 5 * 3 * 4, fsq.CodebookSize);
-        var codes = arange(fsq.CodebookSize, dtype: ScalarType.Int64);
+        Assert.Equal(480, fsq.CodebookSize);                                        // 8·5·3·4
+        var codes = arange(480, dtype: ScalarType.Int64);
         var grid = fsq.GridOfCodes(codes);
-        Assert.Equal(new long[] { fsq.CodebookSize, 4 }, grid.shape);
+        Assert.Equal(new long[] { 480, 4 }, grid.shape);
         Assert.True(fsq.CodesOfGrid(grid).equal(codes).all().item<bool>());
-        Assert.Equal(fsq.CodebookSize, grid.unique(dim: 0).output.shape[0]);
-        // Normalised: every channel within [−1, 1], its levels evenly spaced (8 levels: −1 … 0.75).
-        Assert.True(grid.abs().max().item<float>() <= 1f);
+        Assert.Equal(480, grid.unique(dim: 0).output.shape[0]);
+        // Normalised: each channel's levels evenly spaced in [−1, 1]; an even count has no level at +1.
         Assert.Equal(new[] { -1f, -0.75f, -0.5f, -0.25f, 0f, 0.25f, 0.5f, 0.75f }, grid[.., 0].unique().output.data<float>().ToArray());
         Assert.Equal(new[] { -1f, -0.5f, 0f, 0.5f, 1f }, grid[.., 1].unique().output.data<float>().ToArray());
+        Assert.Equal(new[] { -1f, 0f, 1f }, grid[.., 2].unique().output.data<float>().ToArray());
+        Assert.Equal(new[] { -1f, -0.5f, 0f, 0.5f }, grid[.., 3].unique().output.data<float>().ToArray());
     }
 
     [Fact]
-    public void Every_code_is_reached_by_the_bound_and_rounding()
+    public void The_bound_and_rounding_reach_every_level_of_each_channel_and_none_beyond()
     {
         var fsq = new FiniteScalarQuantizer(Levels, hiddenSize: 6);
-        var (half, offset, shift, halfWidth) = fsq.BoundConstants(CPU);
-        // Inverts the bound at each grid point: the projected value that lands exactly on it.
-        var target = fsq.GridOfCodes(arange(fsq.CodebookSize, dtype: ScalarType.Int64)) * halfWidth;
-        var preimage = ((target + offset) / half).atanh() - shift;
-        var rounded = fsq.Bound(preimage).round();
-        Assert.True(rounded.equal(target).all().item<bool>());
+        // A dense sweep of every channel over a range far wider than the tanh's: the integers rounding yields
+        // are each channel's levels, centred (8 levels: −4 … 3; 5: −2 … 2; 3: −1 … 1; 4: −2 … 1).
+        var sweep = linspace(-50, 50, 400_001).unsqueeze(1).expand(-1, 4).contiguous();
+        var rounded = fsq.Bound(sweep).round();
+        float[][] expected = [[-4, -3, -2, -1, 0, 1, 2, 3], [-2, -1, 0, 1, 2], [-1, 0, 1], [-2, -1, 0, 1]];
+        for (int channel = 0; channel < 4; channel++)
+            Assert.Equal(expected[channel], rounded[.., channel].unique().output.data<float>().ToArray());
         // And nothing, however large, rounds past the outer levels.
         var extreme = fsq.Bound(tensor(new float[] { -1e6f, 1e6f, -1e6f, 1e6f }).reshape(1, 4)).round();
-        var top = tensor(Levels.Select(l => (float)(l - 1 - l / 2)).ToArray());     // 8 levels: −4 … 3; 5 levels: −2 … 2
-        Assert.True(extreme[0].equal(stack(new[] { -halfWidth[0], top[1], -halfWidth[2], top[3] })).all().item<bool>(), extreme.ToString(TorchSharp.TensorStringStyle.Julia));
-        var codes = fsq.CodesOfGrid(fsq.Bound(randn(20000, 4) * 3).round() / halfWidth);
-        Assert.True(codes.min().item<long>() >= 0 && codes.max().item<long>() < fsq.CodebookSize);
+        Assert.Equal(new[] { -4f, 2f, -1f, 1f }, extreme.data<float>().ToArray());
+        var codes = fsq.Codes(randn(20000, 6) * 3);
+        Assert.True(codes.min().item<long>() >= 0 && codes.max().item<long>() < 480);
     }
 
     [Fact]
