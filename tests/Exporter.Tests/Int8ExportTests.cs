@@ -11,25 +11,35 @@ using DataType = Onnx.TensorProto.Types.DataType;
 
 namespace VqVae.Exporter.Tests;
 
-/// <summary>The int8 export: standard operators only, weights that dequantize to the float ones, codes that agree with float32.</summary>
+/// <summary>
+/// The int8 export: standard operators only, weights that dequantize to the float ones, codes that agree with float32.
+/// A decoder exported as a table of its codes (patch-gray, patch-rgb) stays that float32 table; the patch model too
+/// narrow for a table (<see cref="NoTableModel"/>) gets the int8 transposed convolution.
+/// </summary>
 [Collection(TrainedModelsCollection.Name)]
-public sealed class Int8ExportTests(TrainedModels models) : IDisposable
+public sealed class Int8ExportTests(TrainedModels trained, NoTableModel noTable) : IClassFixture<NoTableModel>, IDisposable
 {
     readonly string scratch = Directory.CreateTempSubdirectory("vqvae-export-int8-").FullName;
     public void Dispose() => Directory.Delete(scratch, recursive: true);
 
-    public static TheoryData<string> PatchModels() => new("patch-gray", "patch-rgb");
+    /// <summary>The shared trained models, and the one too narrow for a decoder table.</summary>
+    TrainedModel Model(string name) => name == NoTableModel.Name ? noTable.Model : trained[name];
+
+    public static TheoryData<string> PatchModels() => new("patch-gray", "patch-rgb", NoTableModel.Name);
+
+    /// <summary>MatMulInteger nodes the decoder graph must hold: none in a table, one (the transposed convolution) otherwise.</summary>
+    int DecoderProducts(string name) => DecoderTableGraph.Fits(Model(name).Model) ? 0 : 1;
 
     /// <summary>The operators of the ONNX standard (default domain, opset 17) the int8 graphs may use.</summary>
     static readonly HashSet<string> StandardOps = new()
     {
         "Reshape", "Transpose", "Gemm", "MatMul", "Add", "Mul", "Relu", "Sigmoid", "Gather", "Tile",
-        "DynamicQuantizeLinear", "MatMulInteger", "Cast",
+        "DynamicQuantizeLinear", "MatMulInteger", "Cast", "DepthToSpace",
     };
 
     string ExportInt8(string name, Int8Scope scope = Int8Scope.EncoderAndDecoder)
     {
-        var m = models[name];
+        var m = Model(name);
         var dir = Path.Combine(scratch, $"{name}-{scope}");
         VqVaeOnnxExporter.Export(m.Model, m.Info, dir, force: true, GraphPrecision.Int8, int8Scope: scope);
         return dir;
@@ -50,9 +60,10 @@ public sealed class Int8ExportTests(TrainedModels models) : IDisposable
             Assert.All(proto.Graph.Node, n => Assert.Equal("", n.Domain));
             Assert.All(proto.Graph.Node, n => Assert.True(StandardOps.Contains(n.OpType) || file == OnnxContract.QuantizerFile, $"{file}: {n.OpType}"));
         }
-        // The encoder's Linear and the decoder's transposed convolution are integer products; the quantizer has none.
+        // The encoder's Linear and the direct decoder's transposed convolution are integer products; the quantizer
+        // and a table decoder have none.
         Assert.Single(Read(dir, OnnxContract.EncoderFile).Graph.Node, n => n.OpType == "MatMulInteger");
-        Assert.Single(Read(dir, OnnxContract.DecoderFile).Graph.Node, n => n.OpType == "MatMulInteger");
+        Assert.Equal(DecoderProducts(name), Read(dir, OnnxContract.DecoderFile).Graph.Node.Count(n => n.OpType == "MatMulInteger"));
         Assert.DoesNotContain(Read(dir, OnnxContract.QuantizerFile).Graph.Node, n => n.OpType is "MatMulInteger" or "DynamicQuantizeLinear");
     }
 
@@ -60,7 +71,7 @@ public sealed class Int8ExportTests(TrainedModels models) : IDisposable
     public void Int8_graphs_load_in_onnx_runtime_with_the_float_graphs_interface(string name)
     {
         var dir = ExportInt8(name);
-        var m = models[name];
+        var m = Model(name);
         foreach (var level in new[] { GraphOptimizationLevel.ORT_DISABLE_ALL, GraphOptimizationLevel.ORT_ENABLE_ALL })
             foreach (var file in OnnxContract.Files)
             {
@@ -83,7 +94,7 @@ public sealed class Int8ExportTests(TrainedModels models) : IDisposable
     [Fact]
     public void Onnx_runtime_fuses_each_int8_product_into_one_kernel()
     {
-        var dir = ExportInt8("patch-gray");
+        var dir = ExportInt8(NoTableModel.Name);
         foreach (var file in new[] { OnnxContract.EncoderFile, OnnxContract.DecoderFile })
         {
             var optimized = Path.Combine(scratch, "optimized-" + file);
@@ -100,15 +111,13 @@ public sealed class Int8ExportTests(TrainedModels models) : IDisposable
     public void Per_channel_int8_weights_dequantize_within_half_a_scale_of_the_float_weights(string name)
     {
         var dir = ExportInt8(name);
-        var model = models[name].Model;
+        var model = Model(name).Model;
         var parameters = model.named_parameters().ToDictionary(p => p.name, p => p.parameter);
         var initializers = OnnxContract.Files.SelectMany(f => Read(dir, f).Graph.Initializer).DistinctBy(t => t.Name).ToDictionary(t => t.Name);
-        // The x·B layout of each quantized weight, from its Torch parameter.
-        var expected = new Dictionary<string, Tensor>
-        {
-            ["encoder.linear.weight"] = parameters["encoder.linear.weight"].detach().t(),
-            ["decoder.cnn.weight"] = parameters["decoder.cnn.weight"].detach().permute(0, 2, 3, 1).flatten(1),
-        };
+        // The x·B layout of each quantized weight, from its Torch parameter; a table decoder has none.
+        var expected = new Dictionary<string, Tensor> { ["encoder.linear.weight"] = parameters["encoder.linear.weight"].detach().t() };
+        if (DecoderProducts(name) == 1) expected["decoder.cnn.weight"] = parameters["decoder.cnn.weight"].detach().permute(0, 2, 3, 1).flatten(1);
+        else Assert.DoesNotContain("decoder.cnn.weight.int8", initializers.Keys);
         foreach (var (weight, matrix) in expected)
         {
             var values = initializers[$"{weight}.int8"];
@@ -129,10 +138,12 @@ public sealed class Int8ExportTests(TrainedModels models) : IDisposable
         }
     }
 
-    [Theory, MemberData(nameof(PatchModels))]
-    public void By_default_only_the_decoder_is_int8_and_the_codes_are_float32s(string name)
+    [Fact]
+    public void By_default_only_the_direct_decoder_is_int8_and_the_codes_are_float32s()
     {
-        var m = models[name];
+        var name = NoTableModel.Name;
+        var m = Model(name);
+        Assert.False(DecoderTableGraph.Fits(m.Model));
         var dir = ExportInt8(name, Int8Scope.Decoder);
         Assert.DoesNotContain(Read(dir, OnnxContract.EncoderFile).Graph.Node, n => n.OpType is "MatMulInteger" or "DynamicQuantizeLinear");
         Assert.Single(Read(dir, OnnxContract.DecoderFile).Graph.Node, n => n.OpType == "MatMulInteger");
@@ -140,30 +151,76 @@ public sealed class Int8ExportTests(TrainedModels models) : IDisposable
         using var scope = NewDisposeScope();
         var images = m.Pixels.Concat(TrainedModels.Shapes(m.Model.Config, 100, seed: 4242).data<float>().ToArray()).ToArray();
         var r = Int8Verifier.Verify(m.Model, dir, images, usedImages: true);
+        Assert.Equal([OnnxContract.DecoderFile], r.Int8Graphs);
         // The float32 graphs' codes match TorchSharp's up to exact ties, which these images do not have.
         Assert.Equal(r.CodesCompared, r.CodesIdentical);
         Assert.True(r.PsnrLoss <= Int8Report.MaxPsnrLoss, $"PSNR {r.Float32Psnr:F2} → {r.Int8Psnr:F2} dB");
+        // int8 rounding shows in the reconstructions: they are close to float32's, not equal.
+        var (float32, int8) = DecodeInBoth(m, dir);
+        Assert.NotEqual(float32, int8);
+    }
+
+    /// <summary>The table decoder has no product to quantize: --int8 keeps it, so the default folder is float32's graphs.</summary>
+    [Theory]
+    [InlineData("patch-gray")]
+    [InlineData("patch-rgb")]
+    public void A_table_decoder_stays_the_float32_table_and_reconstructs_exactly_as_float32(string name)
+    {
+        var m = Model(name);
+        Assert.True(DecoderTableGraph.Fits(m.Model));
+        var dir = ExportInt8(name, Int8Scope.Decoder);
+        var int8Decoder = Read(dir, OnnxContract.DecoderFile);
+        var floatDecoder = Read(m.OnnxDir, OnnxContract.DecoderFile);
+        Assert.Equal(floatDecoder.Graph.Node.Select(n => n.OpType), int8Decoder.Graph.Node.Select(n => n.OpType));
+        Assert.Contains(int8Decoder.Graph.Node, n => n.OpType == "Gather");
+        Assert.Equal(floatDecoder.Graph.Initializer.Single(t => t.Name == DecoderTableGraph.TableName).RawData,
+            int8Decoder.Graph.Initializer.Single(t => t.Name == DecoderTableGraph.TableName).RawData);
+        Assert.Equal("float32", int8Decoder.MetadataProps.Single(p => p.Key == OnnxContract.PrecisionKey).Value);
+
+        using var scope = NewDisposeScope();
+        var images = m.Pixels.Concat(TrainedModels.Shapes(m.Model.Config, 100, seed: 4242).data<float>().ToArray()).ToArray();
+        var r = Int8Verifier.Verify(m.Model, dir, images, usedImages: true);
+        Assert.Empty(r.Int8Graphs);
+        Assert.Equal(r.CodesCompared, r.CodesIdentical);
+        // Both folders' decoders on the same codes: the same numbers.
+        var (float32, int8) = DecodeInBoth(m, dir);
+        Assert.Equal(float32, int8);
+    }
+
+    /// <summary>The float32 folder's and the int8 folder's decoder.onnx on the same codes (3 images, every code used).</summary>
+    static (float[] Float32, float[] Int8) DecodeInBoth(TrainedModel m, string int8Dir)
+    {
+        var c = m.Model.Config;
+        var codes = Enumerable.Range(0, 3 * c.LatentHeight * c.LatentWidth).Select(i => (long)(i * 7 % c.CodebookSize)).ToArray();
+        long[] shape = [3, c.LatentHeight, c.LatentWidth];
+        using var int8 = new OrtGraph(Path.Combine(int8Dir, OnnxContract.DecoderFile), GraphOptimizationLevel.ORT_ENABLE_ALL);
+        using var float32 = new OrtGraph(Path.Combine(m.OnnxDir, OnnxContract.DecoderFile), GraphOptimizationLevel.ORT_ENABLE_ALL);
+        return ((float[])float32.Run(OnnxContract.Codes, codes, shape)[OnnxContract.Reconstruction],
+            (float[])int8.Run(OnnxContract.Codes, codes, shape)[OnnxContract.Reconstruction]);
     }
 
     [Theory, MemberData(nameof(PatchModels))]
     public void With_an_int8_encoder_codes_agree_with_float32_on_most_images_and_reconstructions_stay_close(string name)
     {
-        var m = models[name];
+        var m = Model(name);
         var dir = ExportInt8(name);
         // The fixture's 10 images and 100 more of the same kind: 4,900 codes for the gray model, 1,760 for the RGB one.
         using var scope = NewDisposeScope();
         var images = m.Pixels.Concat(TrainedModels.Shapes(m.Model.Config, 100, seed: 4242).data<float>().ToArray()).ToArray();
         var r = Int8Verifier.Verify(m.Model, dir, images, usedImages: true);
+        Assert.Equal(DecoderProducts(name) == 1 ? [OnnxContract.EncoderFile, OnnxContract.DecoderFile] : [OnnxContract.EncoderFile], r.Int8Graphs);
         Assert.True(r.CodesIdenticalShare >= Int8Report.MinCodesIdentical, $"{r.CodesIdenticalShare:P2} codes identical");
         Assert.True(r.PsnrLoss <= Int8Report.MaxPsnrLoss, $"PSNR {r.Float32Psnr:F2} → {r.Int8Psnr:F2} dB");
     }
 
-    [Fact]
-    public void Metadata_says_each_graphs_precision_and_keeps_the_configuration()
+    [Theory]
+    [InlineData("patch-gray", "float32")]
+    [InlineData(NoTableModel.Name, "int8")]
+    public void Metadata_says_each_graphs_precision_and_keeps_the_configuration(string name, string decoderPrecision)
     {
-        var m = models["patch-gray"];
-        var dir = ExportInt8("patch-gray");
-        foreach (var (file, precision) in new[] { (OnnxContract.EncoderFile, "int8"), (OnnxContract.QuantizerFile, "float32"), (OnnxContract.DecoderFile, "int8") })
+        var m = Model(name);
+        var dir = ExportInt8(name);
+        foreach (var (file, precision) in new[] { (OnnxContract.EncoderFile, "int8"), (OnnxContract.QuantizerFile, "float32"), (OnnxContract.DecoderFile, decoderPrecision) })
         {
             var meta = Read(dir, file).MetadataProps.ToDictionary(p => p.Key, p => p.Value);
             Assert.Equal(precision, meta[OnnxContract.PrecisionKey]);
@@ -178,7 +235,7 @@ public sealed class Int8ExportTests(TrainedModels models) : IDisposable
     public void Cli_int8_verify_writes_onnx_int8_and_prints_codes_and_psnr()
     {
         var training = Path.Combine(scratch, "training");
-        CopyDirectory(models["patch-gray"].TrainingDir, training);
+        CopyDirectory(Model("patch-gray").TrainingDir, training);
         var output = new StringWriter();
         var error = new StringWriter();
         int code = ExportCli.Run(["--model", training, "--int8", "--verify"], output, error);
@@ -189,36 +246,28 @@ public sealed class Int8ExportTests(TrainedModels models) : IDisposable
         Assert.Matches(@"codes identical to float32 .*\d+(\.\d+)? %", output.ToString());
         Assert.Matches(@"codes differing, within 1 % of a tie\D*(\d[\d,]*) of \1 differing", output.ToString());
         Assert.Contains("reconstruction PSNR vs input", output.ToString());
+        Assert.Contains("decoder: a table of 16 codes' patches, kept in float32 (nothing to quantize); the encoder and quantizer are float32 too", output.ToString());
+        Assert.Contains("int8 graphs: none", output.ToString());
         Assert.Contains("Verification passed.", output.ToString());
         foreach (var file in OnnxContract.Files) Assert.True(File.Exists(Path.Combine(training, OnnxContract.Int8OutputFolder, file)));
     }
 
-    [Fact]
-    public void Cli_int8_encoder_without_int8_is_one_line_and_writes_nothing()
+    [Theory]
+    [InlineData("patch-gray", "int8 graphs: encoder.onnx")]
+    [InlineData(NoTableModel.Name, "int8 graphs: encoder.onnx, decoder.onnx")]
+    public void Cli_int8_encoder_verify_names_the_int8_graphs_and_says_whether_the_decoder_is_a_table(string name, string int8Graphs)
     {
-        var training = Path.Combine(scratch, "encoder-alone");
-        CopyDirectory(models["patch-gray"].TrainingDir, training);
+        var training = Path.Combine(scratch, "with-encoder-" + name);
+        CopyDirectory(Model(name).TrainingDir, training);
         var output = new StringWriter();
         var error = new StringWriter();
-        var before = Directory.GetFileSystemEntries(training, "*", SearchOption.AllDirectories).Select(f => (f, File.GetLastWriteTimeUtc(f))).ToList();
-        int code = ExportCli.Run(["--model", training, "--int8-encoder"], output, error);
-        Assert.Equal(ExportCli.BadInput, code);
-        Assert.Equal("vqvae-export: --int8-encoder: needs --int8", error.ToString().TrimEnd());
-        Assert.Equal(before, Directory.GetFileSystemEntries(training, "*", SearchOption.AllDirectories).Select(f => (f, File.GetLastWriteTimeUtc(f))).ToList());
-    }
-
-    [Fact]
-    public void Cli_int8_of_a_conv_model_is_one_line_and_writes_nothing()
-    {
-        var training = Path.Combine(scratch, "conv");
-        CopyDirectory(models["conv-gray"].TrainingDir, training);
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int code = ExportCli.Run(["--model", training, "--int8"], output, error);
-        Assert.Equal(ExportCli.BadInput, code);
-        Assert.Single(error.ToString().TrimEnd().Split('\n'));
-        Assert.Contains("arch conv", error.ToString());
-        Assert.False(Directory.Exists(Path.Combine(training, OnnxContract.Int8OutputFolder)));
+        int code = ExportCli.Run(["--model", training, "--int8", "--int8-encoder", "--verify"], output, error);
+        Assert.True(code is ExportCli.Ok or ExportCli.VerificationFailed, error.ToString());
+        var lines = output.ToString().Split('\n').Select(l => l.TrimEnd()).ToList();
+        Assert.Contains(int8Graphs, lines);
+        var tableLines = lines.Where(l => l.StartsWith("decoder: a table of", StringComparison.Ordinal)).ToList();
+        if (DecoderTableGraph.Fits(Model(name).Model)) Assert.Equal(["decoder: a table of 16 codes' patches, kept in float32 (nothing to quantize)"], tableLines);
+        else Assert.Empty(tableLines);
     }
 
     static void CopyDirectory(string from, string to)

@@ -6,7 +6,11 @@ using VqVaeMl.MlNet.Scoring;
 
 namespace VqVaeMl.MlNet.Tests;
 
-/// <summary>An int8 export (`vqvae-export --int8`) is an ordinary model folder to the consumer: same graphs, same interface.</summary>
+/// <summary>
+/// An int8 export (`vqvae-export --int8`) is an ordinary model folder to the consumer: same graphs, same interface.
+/// The patch model's decoder is exported as a float32 table of its codes, which --int8 keeps (nothing to quantize),
+/// so the default int8 folder scores exactly as the float32 one.
+/// </summary>
 [Collection(TrainedModelsCollection.Name)]
 public sealed class Int8FolderTests(TrainedModels models) : IDisposable
 {
@@ -14,11 +18,12 @@ public sealed class Int8FolderTests(TrainedModels models) : IDisposable
     public void Dispose() => Directory.Delete(temp, recursive: true);
 
     [Fact]
-    public void An_int8_folder_opens_and_scores_with_codes_close_to_float32s()
+    public void An_int8_folder_of_a_table_decoder_opens_and_scores_exactly_as_float32()
     {
         var c = models.Gray;
         var int8 = Path.Combine(temp, "onnx-int8");
-        VqVaeOnnxExporter.Export(c.Model, new CheckpointInfo { Model = c.Config, Epoch = 1 }, int8, precision: GraphPrecision.Int8);
+        var export = VqVaeOnnxExporter.Export(c.Model, new CheckpointInfo { Model = c.Config, Epoch = 1 }, int8, precision: GraphPrecision.Int8);
+        Assert.Equal(c.Config.CodebookSize, export.DecoderTableCodes);
 
         var folder = VqVaeModelFolder.Open(int8);
         Assert.Equal(c.Config, folder.Config);
@@ -37,6 +42,8 @@ public sealed class Int8FolderTests(TrainedModels models) : IDisposable
         long all = expected.Sum(r => r.Codes.Length);
         // The default int8 folder keeps the float32 encoder and quantizer, so every code must be float32's.
         Assert.True(same == all, $"{same} of {all} codes identical to float32's");
+        // And the float32 table decoder: each image's reconstruction error is float32's to the last digit.
+        Assert.Equal(File.ReadAllLines(Path.Combine(float32Out, "metrics.csv")), File.ReadAllLines(Path.Combine(int8Out, "metrics.csv")));
     }
 
     static List<CodesRow> ReadCodes(string path)

@@ -157,15 +157,22 @@ public static class ReportTables
             $"{accuracy.Float32Psnr:F2} / {accuracy.Int8Psnr:F2} (loss {accuracy.PsnrLoss:F2}) {Verdict(accuracy.PsnrLoss <= Int8Report.MaxPsnrLoss)}",
             $"{accuracy.Int8VsFloat32Psnr:F1}",
         };
+        IReadOnlyList<string> TableRow(Int8Result i, int codes) => new[]
+        {
+            i.Preset, i.Model, "decoder (`--int8`)", $"{i.Batch}", i.Float32.Describe(),
+            $"decoder is a table of {codes} codes, kept in float32: nothing to quantize (the folder is the float32 graphs)", "", "", "", "", "",
+        };
         var rows = results.SelectMany(i => new[]
         {
-            Row(i, "decoder (`--int8`)", i.Int8, i.Speedup, i.Accuracy),
-            Row(i, "encoder and decoder (`--int8 --int8-encoder`)", i.Int8Encoder, i.EncoderSpeedup, i.EncoderAccuracy),
+            i.Int8 is { } int8 && i.Accuracy is { } accuracy ? Row(i, "decoder (`--int8`)", int8, i.Speedup!.Value, accuracy) : TableRow(i, i.DecoderTableCodes!.Value),
+            Row(i, i.DecoderTableCodes is null ? "encoder and decoder (`--int8 --int8-encoder`)" : "encoder (`--int8 --int8-encoder`; decoder a float32 table)",
+                i.Int8Encoder, i.EncoderSpeedup, i.EncoderAccuracy),
         }).ToList();
         var notes = results.Select(i => $"{i.Preset}: {i.Measured}.").ToList();
         notes.Add($"Targets: int8 ≥ {Targets.Int8Speedup:F1}× float32's batched ONNX Runtime throughput, ≥ {Int8Report.MinCodesIdentical:P0} codes identical to float32's, " +
-                  $"reconstruction PSNR (against the input images) within {Int8Report.MaxPsnrLoss} dB of float32's. int8 products: " +
-                  "per-channel int8 weights and dynamically quantized activations, in the decoder's transposed convolution (`vqvae-export --int8`) and also in the encoder's Linear (`--int8-encoder`); the quantizer is float32 in both.");
+                  $"reconstruction PSNR (against the input images) within {Int8Report.MaxPsnrLoss} dB of float32's; judged on `--int8`, or on `--int8 --int8-encoder` where the decoder is a table. int8 products: " +
+                  "per-channel int8 weights and dynamically quantized activations, in the direct decoder's transposed convolution (`vqvae-export --int8`) and also in the encoder's Linear (`--int8-encoder`); " +
+                  "the quantizer is float32 in both, and so is a decoder exported as a table of its codes (a Gather: no product to quantize; the float32 graphs' decoder too).");
         notes.Add($"Near-ties: differing codes where, on float32's own z_e, the int8 choice is at most {Int8Report.NearTieGap:P0} farther than float32's (two almost equally near codes tipped by the int8 encoder's rounding).");
         notes.Add($"CPU features seen by the bench: {machine.VectorUnits}.");
         return new ReportTable("3b. Inference in int8 (trained models)",

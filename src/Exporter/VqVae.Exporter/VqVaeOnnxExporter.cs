@@ -15,7 +15,11 @@ public sealed record GraphValue(string Name, string ElementType, string Shape);
 /// <summary>One written graph file.</summary>
 public sealed record ExportedGraph(string File, string Path, IReadOnlyList<GraphValue> Inputs, IReadOnlyList<GraphValue> Outputs, long Bytes);
 
-public sealed record ExportResult(string OutputDirectory, string? CheckpointDirectory, IReadOnlyList<ExportedGraph> Graphs);
+public sealed record ExportResult(string OutputDirectory, string? CheckpointDirectory, IReadOnlyList<ExportedGraph> Graphs)
+{
+    /// <summary>K when decoder.onnx is the table of the K codes' patches (float32 at every precision), else null.</summary>
+    public int? DecoderTableCodes { get; init; }
+}
 
 /// <summary>
 /// Writes a trained VQ-VAE as three ONNX graphs — encoder, quantizer, decoder — into one folder, whole
@@ -97,7 +101,10 @@ public static class VqVaeOnnxExporter
             }
         });
         var full = Path.GetFullPath(outDir);
-        return new ExportResult(full, null, graphs.Select(g => Describe(g.File, Path.Combine(full, g.File), g.Proto)).ToList());
+        return new ExportResult(full, null, graphs.Select(g => Describe(g.File, Path.Combine(full, g.File), g.Proto)).ToList())
+        {
+            DecoderTableCodes = DecoderTableGraph.Fits(model) ? model.Config.CodebookSize : null,
+        };
     }
 
     static ExportedGraph Describe(string file, string path, ModelProto proto) => new(

@@ -42,7 +42,7 @@ public static class ExportCli
         var outDir = new Option<string?>("--out") { Description = "Output folder (default: <model>/onnx)" };
         var verify = new Option<bool>("--verify") { Description = "Run the graphs in ONNX Runtime against TorchSharp and print the differences" };
         var force = new Option<bool>("--force") { Description = "Replace an existing output folder" };
-        var int8 = new Option<bool>("--int8") { Description = "Write an int8 decoder (per-channel int8 weights, dynamically quantized activations) beside the float32 encoder and quantizer, so the codes are float32's; default output <model>/onnx-int8" };
+        var int8 = new Option<bool>("--int8") { Description = "Write an int8 decoder (per-channel int8 weights, dynamically quantized activations) beside the float32 encoder and quantizer, so the codes are float32's; a decoder exported as a table of its codes stays float32 (nothing to quantize); default output <model>/onnx-int8" };
         var int8Encoder = new Option<bool>("--int8-encoder") { Description = "With --int8: the encoder's Linear in int8 too (faster; a code can then differ from float32's where two codes are almost equally near)" };
         var root = new RootCommand("Exports a trained VQ-VAE checkpoint as encoder, quantizer and decoder ONNX graphs.")
         {
@@ -72,6 +72,9 @@ public static class ExportCli
             var result = VqVaeOnnxExporter.ExportCheckpoint(modelPath, outDir, force, precision, int8Scope);
             output.WriteLine($"Exported {result.CheckpointDirectory} → {result.OutputDirectory}");
             console.Write(GraphTable(result));
+            if (precision == GraphPrecision.Int8 && result.DecoderTableCodes is { } codes)
+                output.WriteLine($"decoder: a table of {codes} codes' patches, kept in float32 (nothing to quantize)" +
+                    (int8Scope == Int8Scope.Decoder ? "; the encoder and quantizer are float32 too, so no graph here is int8 (--int8-encoder quantizes the encoder)" : ""));
             if (!verify) return Ok;
 
             var (torchModel, info) = Checkpoint.Load(result.CheckpointDirectory!);

@@ -24,6 +24,7 @@ static class Int8Verification
         table.AddRow("int8 reconstruction vs float32's", $"{r.Int8VsFloat32Psnr:F2} dB PSNR", "", "");
         table.Caption($"{r.Images} images, batches of 64; the folder's encoder → quantizer → decoder in ONNX Runtime against TorchSharp's forward pass");
         console.Write(table);
+        output.WriteLine(r.Int8Graphs.Count == 0 ? "int8 graphs: none (every graph of this folder is float32)" : $"int8 graphs: {string.Join(", ", r.Int8Graphs)}");
         output.WriteLine(real ? "Inputs: the run's validation images." : $"Inputs: {RandomImages} random images (no validation images available).");
         if (r.Passed) { output.WriteLine("Verification passed."); return ExportCli.Ok; }
         error.WriteLine($"vqvae-export: {int8Dir}: int8 graphs below target: {r.CodesIdenticalShare:P2} codes identical " +

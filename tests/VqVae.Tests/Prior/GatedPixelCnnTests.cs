@@ -4,6 +4,8 @@ using static TorchSharp.torch;
 
 namespace VqVae.Tests.Prior;
 
+/// <summary>Seeds libtorch's global generator (the weights and inputs each test draws), so it runs with the other seeded classes.</summary>
+[Collection(GlobalGeneratorCollection.Name)]
 public sealed class GatedPixelCnnTests
 {
     static readonly PriorConfig Small = new() { CodebookSize = 8, Height = 6, Width = 6, Channels = 8, Layers = 4, KernelSize = 3 };

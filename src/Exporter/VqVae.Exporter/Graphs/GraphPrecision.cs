@@ -5,7 +5,10 @@ public enum GraphPrecision
 {
     /// <summary>float32 throughout: the graphs match TorchSharp to about 1e-6.</summary>
     Float32,
-    /// <summary>int8 weights (per channel) and dynamically quantized activations in the encoder's and decoder's large products; the quantizer stays float32.</summary>
+    /// <summary>
+    /// int8 weights (per channel) and dynamically quantized activations in the encoder's and decoder's large products;
+    /// the quantizer stays float32, and so does a decoder exported as a table of its codes (a Gather, no product).
+    /// </summary>
     Int8,
 }
 
@@ -14,8 +17,9 @@ public enum Int8Scope
 {
     /// <summary>
     /// The decoder only: the encoder and quantizer are the float32 graphs, so the codes are float32's
-    /// exactly, while the decoder's transposed convolution holds most of the patch model's
-    /// multiply-adds (91 % MNIST, 72 % Pokémon).
+    /// exactly, while the direct decoder's transposed convolution holds most of the patch model's
+    /// multiply-adds (91 % MNIST, 72 % Pokémon). Where the decoder is a table of its codes (the
+    /// presets), it has nothing to quantize and the whole folder is float32.
     /// </summary>
     Decoder,
     /// <summary>

@@ -51,14 +51,16 @@ public static class VqVaeGraphs
 
     /// <summary>
     /// Codes alone rebuild an image: the codebook lookup is inside the graph. The patch model's float32 decoder
-    /// is a table of its codes' outputs (<see cref="DecoderTableGraph"/>) where that table is the smaller;
-    /// --int8 keeps the direct graph, whose transposed convolution is the product it quantizes.
+    /// is a table of its codes' outputs (<see cref="DecoderTableGraph"/>) where that table is the smaller.
+    /// The table is kept in float32 under --int8 too: a Gather has no product to quantize, and the float32
+    /// table is already exact and lighter than the int8 transposed convolution; only a decoder too large
+    /// for its table has int8 products.
     /// </summary>
     /// <param name="allowTable">false: the direct graph even where the table fits (tests, and the bench's comparison).</param>
     public static ModelProto Decoder(VqVaeModel model, CheckpointInfo info, GraphPrecision precision = GraphPrecision.Float32, bool allowTable = true)
     {
         var c = model.Config;
-        if (allowTable && precision == GraphPrecision.Float32 && DecoderTableGraph.Fits(model)) return TableDecoder(model, info);
+        if (allowTable && DecoderTableGraph.Fits(model)) return TableDecoder(model, info);
         var g = new OnnxGraphBuilder("vqvae_decoder", "VQ-VAE decoder: code indices → codebook vectors → reconstructed image.");
         var m = new ModuleOnnxMapper(g, model);
         var quantizer = QuantizerGraph.For(model);

@@ -1,4 +1,5 @@
 using Microsoft.ML.OnnxRuntime;
+using VqVae.Exporter.Graphs;
 using VqVae.Model;
 using static TorchSharp.torch;
 
@@ -31,6 +32,9 @@ public sealed record Int8Report
     public double Int8Psnr { get; init; }
     /// <summary>The int8 chain's reconstructions measured against float32's, as PSNR (higher: closer).</summary>
     public double Int8VsFloat32Psnr { get; init; }
+
+    /// <summary>The folder's graphs whose "precision" metadata is int8 (none when the decoder is a float32 table and the encoder float32).</summary>
+    public IReadOnlyList<string> Int8Graphs { get; init; } = [];
 
     public double CodesIdenticalShare => CodesCompared == 0 ? 0 : (double)CodesIdentical / CodesCompared;
     public double PsnrLoss => Float32Psnr - Int8Psnr;
@@ -93,10 +97,15 @@ public static class Int8Verifier
         return new Int8Report
         {
             Images = count, UsedImages = usedImages,
+            Int8Graphs = new[] { (OnnxContract.EncoderFile, encoder), (OnnxContract.QuantizerFile, quantizer), (OnnxContract.DecoderFile, decoder) }
+                .Where(g => IsInt8(g.Item2)).Select(g => g.Item1).ToList(),
             CodesCompared = (long)count * codeCount, CodesIdentical = identical, NearTies = nearTies,
             Float32Psnr = Psnr(floatSquares / pixels), Int8Psnr = Psnr(int8Squares / pixels), Int8VsFloat32Psnr = Psnr(betweenSquares / pixels),
         };
     }
+
+    static bool IsInt8(OrtGraph graph) =>
+        graph.Session.ModelMetadata.CustomMetadataMap.GetValueOrDefault(OnnxContract.PrecisionKey) == GraphPrecision.Int8.MetadataValue();
 
     static ReadOnlySpan<float> Row(float[] matrix, long row, int depth) => matrix.AsSpan((int)row * depth, depth);
 
