@@ -86,6 +86,7 @@ public static class TrainRun
             LearningRate = t.LearningRate,
             Seed = t.Seed,
             ValidationFraction = t.ValidationFraction,
+            ImportedFrom = saved.ImportedFrom,
         };
     }
 }

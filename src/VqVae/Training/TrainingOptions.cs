@@ -25,4 +25,6 @@ public sealed record TrainingOptions
     /// <summary>How many batches of encoder outputs feed the k-means initialisation.</summary>
     public int KmeansBatches { get; init; } = 4;
     public int KmeansIterations { get; init; } = 10;
+    /// <summary>The files the run's first weights were imported from (`import-pytorch`), recorded in every config.json of the run.</summary>
+    public IReadOnlyList<ImportedFile>? ImportedFrom { get; init; }
 }
