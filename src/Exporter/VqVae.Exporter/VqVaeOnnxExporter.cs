@@ -100,7 +100,7 @@ public static class VqVaeOnnxExporter
         return new ExportResult(full, null, graphs.Select(g => Describe(g.File, Path.Combine(full, g.File), g.Proto)).ToList());
     }
 
-    static ExportedGraph Describe(string file, string path, ModelProto proto) => new(
+    internal static ExportedGraph Describe(string file, string path, ModelProto proto) => new(
         file, path,
         proto.Graph.Input.Select(Describe).ToList(),
         proto.Graph.Output.Select(Describe).ToList(),
