@@ -17,6 +17,7 @@ public sealed class ForeignGraph
     public const long MinimumOpset = 13;
 
     readonly HashSet<string> names;
+    readonly HashSet<string> nodeNames;
     int frontNodes;
 
     public string Path { get; }
@@ -40,6 +41,7 @@ public sealed class ForeignGraph
         Input = Graph.Input[0];
         Output = Graph.Output[0];
         names = Graph.Node.SelectMany(n => n.Output).Concat(Graph.Initializer.Select(i => i.Name)).Append(Input.Name).ToHashSet(StringComparer.Ordinal);
+        nodeNames = Graph.Node.Select(n => n.Name).ToHashSet(StringComparer.Ordinal);
     }
 
     public static ForeignGraph Read(string path)
@@ -181,9 +183,12 @@ public sealed class ForeignGraph
         names.Add(to);
     }
 
-    static NodeProto Node(string op, IReadOnlyList<string> inputs, string output, params AttributeProto[] attributes)
+    /// <summary>A node named after its output, or after it with a suffix where the graph already has a node of that name.</summary>
+    NodeProto Node(string op, IReadOnlyList<string> inputs, string output, params AttributeProto[] attributes)
     {
-        var node = new NodeProto { OpType = op, Name = output };
+        var name = output;
+        for (int i = 1; !nodeNames.Add(name); i++) name = $"{output}_{i}";
+        var node = new NodeProto { OpType = op, Name = name };
         node.Input.AddRange(inputs);
         node.Output.Add(output);
         node.Attribute.AddRange(attributes);

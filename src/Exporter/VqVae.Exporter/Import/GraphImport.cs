@@ -1,6 +1,7 @@
 using Google.Protobuf;
 using TorchSharp;
 using VqVae.Exporter.Graphs;
+using VqVae.Import;
 using VqVae.Exporter.Graphs.Quantizers;
 using VqVae.Exporter.Onnx;
 using VqVae.Model.Quantizers;

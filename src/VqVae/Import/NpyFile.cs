@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace VqVae.Exporter.Import;
+namespace VqVae.Import;
 
 /// <summary>
 /// A NumPy .npy file (format versions 1 to 3) of little-endian float32 or int64 in C order, as <c>np.save</c>
