@@ -53,9 +53,8 @@ public static class PriorCommand
         {
             var checkpointDir = Checkpoint.Resolve(runDir);
             CheckOutput(outDir, runDir, checkpointDir, force, resume);
-            // Puts back a last/ that a kill left half-swapped, as `train --resume` does.
-            if (resume) AtomicFile.RecoverDirectory(Path.Combine(outDir, Checkpoint.LastFolder));
-            var options = Options(parse, checkpointDir, resume ? PriorCheckpoint.ReadInfo(Path.Combine(outDir, Checkpoint.LastFolder)) : null);
+            var options = Options(parse, checkpointDir);
+            if (resume) options = PriorCheckpoint.ResumedOptions(outDir, options, parse.GetValue(Epochs));
             var device = DeviceChoice.Resolve(options.Device);
             if (options.Threads > 0) TorchSharp.torch.set_num_threads(options.Threads);
             var (vqvae, info) = Checkpoint.Load(checkpointDir, device);
@@ -124,17 +123,9 @@ public static class PriorCommand
 
     static string FullPath(string path) => Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));
 
-    /// <summary>A resumed prior keeps its own shape and settings; only --epochs may extend it.</summary>
-    static PriorTrainingOptions Options(ParseResult parse, string checkpointDir, PriorInfo? resumed)
+    /// <summary>The prior the options describe; a resumed one then takes its own shape and settings (<see cref="PriorCheckpoint.ResumedOptions"/>).</summary>
+    static PriorTrainingOptions Options(ParseResult parse, string checkpointDir)
     {
-        if (resumed is { Training: { } t })
-            return new PriorTrainingOptions
-            {
-                Prior = resumed.Prior, VqVaeCheckpoint = t.VqVaeCheckpoint, Epochs = parse.GetValue(Epochs) ?? t.Epochs,
-                BatchSize = t.BatchSize, LearningRate = t.LearningRate, Seed = t.Seed,
-                Threads = parse.GetValue(Threads), Device = parse.GetValue(DeviceName) ?? ComputeDevice.Auto,
-                MaxStepsPerEpoch = parse.GetValue(MaxSteps),
-            };
         var defaults = new PriorTrainingOptions();
         var prior = defaults.Prior with
         {

@@ -30,13 +30,7 @@ public static class TrainRun
                 OutputClaim.Take(RealPath.Of(outDir));
                 StaleTemporaries.Remove(outDir);
             }
-            if (resume)
-            {
-                // The run's own configuration wins, so a resumed run is the same run; only --epochs may extend it.
-                Checkpoint.Resolve(outDir); // also puts back a checkpoint a kill left half-swapped
-                var saved = Checkpoint.ReadInfo(Path.Combine(outDir, Checkpoint.LastFolder));
-                options = ResumedOptions(saved, options, epochs);
-            }
+            if (resume) options = TrainingCheckpoint.ResumedOptions(outDir, options, epochs);
             using var data = CachedTrainingData.Open(options, CacheLocation.Root(cacheDir));
             CacheReport.Print(data);
             var loop = new TrainingLoop(options, data.Train, data.Validation);
@@ -69,24 +63,5 @@ public static class TrainRun
         {
             return TrainerCli.Fail(OutOfMemory.Describe(options));
         }
-    }
-
-    static TrainingOptions ResumedOptions(CheckpointInfo saved, TrainingOptions given, int? epochs)
-    {
-        var t = saved.Training ?? throw new InvalidDataException("last/config.json: no training settings to resume from");
-        return given with
-        {
-            Model = saved.Model,
-            Codebook = t.Codebook,
-            Preset = t.Preset,
-            Dataset = t.Dataset,
-            DataPath = t.DataPath,
-            Epochs = epochs ?? t.Epochs,
-            BatchSize = t.BatchSize,
-            LearningRate = t.LearningRate,
-            Seed = t.Seed,
-            ValidationFraction = t.ValidationFraction,
-            ImportedFrom = saved.ImportedFrom,
-        };
     }
 }

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using TorchSharp;
 using VqVae.Checkpoints;
 using VqVae.Model;
@@ -35,9 +34,6 @@ public interface IPriorObserver
     void EpochDone(PriorMetrics metrics, bool isBest) { }
 }
 
-/// <summary>The loop's resumable state: epochs done, best validation bits per code, the history.</summary>
-public sealed record PriorLoopState(int CompletedEpochs, double BestBitsPerCode, List<PriorMetrics> History);
-
 /// <summary>
 /// Trains a gated PixelCNN on code maps with cross-entropy over the K codes: Adam, shuffled batches,
 /// validation NLL in bits after each epoch beside the uniform and histogram baselines, best/ by
@@ -46,7 +42,6 @@ public sealed record PriorLoopState(int CompletedEpochs, double BestBitsPerCode,
 public sealed class PriorTrainingLoop
 {
     public const string MetricsFile = "metrics.csv";
-    public const string StateFile = "prior-state.json";
     public const string SamplesFile = "samples.png";
     public const string MetricsHeader =
         "epoch,train_bits_per_code,val_bits_per_code,val_bits_per_image,uniform_bits_per_code,histogram_bits_per_code,seconds";
@@ -59,6 +54,8 @@ public sealed class PriorTrainingLoop
     readonly double uniformBits;
     readonly double histogramBits;
 
+    public PriorTrainingOptions Options => options;
+    public Device Device => device;
     public GatedPixelCnn Model { get; }
     public TorchSharp.Modules.Adam Optimizer { get; }
     public List<PriorMetrics> History { get; } = new();
@@ -119,11 +116,9 @@ public sealed class PriorTrainingLoop
             if (isBest)
             {
                 BestBitsPerCode = validationBits;
-                PriorCheckpoint.Save(Path.Combine(outDir, Checkpoint.BestFolder), Model, Info(metrics));
+                PriorCheckpoint.SaveBest(outDir, this, metrics);
             }
-            var state = new PriorLoopState(CompletedEpochs, BestBitsPerCode, History);
-            PriorCheckpoint.Save(Path.Combine(outDir, Checkpoint.LastFolder), Model, Info(metrics), Optimizer,
-                dir => File.WriteAllText(Path.Combine(dir, StateFile), JsonSerializer.Serialize(state, ModelConfig.Json)));
+            PriorCheckpoint.SaveLast(outDir, this, metrics);
             WriteMetrics(Path.Combine(outDir, MetricsFile), History);
             if (options.SampleGrid && vqvae is not null)
                 PriorSampling.SaveGrid(Path.Combine(outDir, SamplesFile), Model, vqvae, options.Seed);
@@ -136,8 +131,7 @@ public sealed class PriorTrainingLoop
     {
         Model.train();
         using var epochScope = NewDisposeScope();
-        // Seeded by (seed, epoch): a resumed run shuffles the epochs it has not done as a whole run would.
-        var generator = new Generator((ulong)(options.Seed * 100_003L + epoch));
+        var generator = Checkpoint.EpochGenerator(options.Seed, epoch);
         var order = randperm(train.Count, generator: generator).to(device);
         var lossSum = zeros(1, device: device);
         int steps = StepsPerEpoch;
@@ -185,39 +179,16 @@ public sealed class PriorTrainingLoop
         return -(nonzero * nonzero.log2()).sum().item<double>();
     }
 
-    PriorInfo Info(PriorMetrics metrics) => new()
-    {
-        Prior = options.Prior,
-        Epoch = metrics.Epoch,
-        Metrics = metrics,
-        Training = new PriorSettings
-        {
-            VqVaeCheckpoint = options.VqVaeCheckpoint, Epochs = options.Epochs, BatchSize = options.BatchSize,
-            LearningRate = options.LearningRate, Seed = options.Seed, Threads = get_num_threads(),
-        },
-    };
+    /// <summary>Continues from last/ (see <see cref="PriorCheckpoint"/>).</summary>
+    public void RestoreFrom(string outDir) => PriorCheckpoint.Restore(outDir, this);
 
-    /// <summary>Continues from last/: weights, optimizer state, epochs done, best so far, history.</summary>
-    public void RestoreFrom(string outDir)
+    /// <summary>Takes up the counts a resumed prior left off with; its weights and optimizer state are read by their parts.</summary>
+    internal void Continue(int completedEpochs, double bestBitsPerCode, IEnumerable<PriorMetrics> history)
     {
-        var last = Path.Combine(outDir, Checkpoint.LastFolder);
-        var statePath = Path.Combine(last, StateFile);
-        if (!File.Exists(statePath)) throw new InvalidDataException($"{statePath}: missing: {outDir} has no resumable prior checkpoint");
-        PriorLoopState state;
-        try
-        {
-            state = JsonSerializer.Deserialize<PriorLoopState>(File.ReadAllText(statePath), ModelConfig.Json)
-                ?? throw new InvalidDataException($"{statePath}: empty");
-        }
-        catch (JsonException e) { throw DamagedFile.Json(statePath, "prior training state", e); }
-        const string remedy = "train the prior again (vqvae-train prior --force), or restore the file from a copy";
-        DamagedFile.Read(Path.Combine(last, Checkpoint.WeightsFile), path => Model.load(path), remedy);
-        Model.to(device);
-        DamagedFile.Read(Path.Combine(last, Checkpoint.OptimizerFile), path => Optimizer.load_state_dict(path), remedy);
-        CompletedEpochs = state.CompletedEpochs;
-        BestBitsPerCode = state.BestBitsPerCode;
+        CompletedEpochs = completedEpochs;
+        BestBitsPerCode = bestBitsPerCode;
         History.Clear();
-        History.AddRange(state.History);
+        History.AddRange(history);
     }
 
     static void WriteMetrics(string path, IEnumerable<PriorMetrics> rows)

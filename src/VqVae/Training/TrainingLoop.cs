@@ -23,12 +23,14 @@ public interface ITrainingObserver
 public sealed class TrainingLoop
 {
     public const string MetricsFile = "metrics.csv";
-    public const string StateFile = "trainer-state.json";
 
     readonly TrainingOptions options;
     readonly ITrainingImages train;
     readonly ITrainingImages validation;
     readonly Device device;
+
+    public TrainingOptions Options => options;
+    public Device Device => device;
 
     public VqVaeModel Model { get; }
     public TorchSharp.Modules.Adam Optimizer { get; }
@@ -115,10 +117,9 @@ public sealed class TrainingLoop
         if (isBest)
         {
             BestMse = metrics.ValidationMse;
-            Checkpoint.Save(Path.Combine(outDir, Checkpoint.BestFolder), Model, Info(metrics));
+            TrainingCheckpoint.SaveBest(outDir, this, metrics);
         }
-        Checkpoint.Save(Path.Combine(outDir, Checkpoint.LastFolder), Model, Info(metrics), Optimizer,
-            dir => File.WriteAllText(Path.Combine(dir, StateFile), TrainerState.From(this).ToJson()));
+        TrainingCheckpoint.SaveLast(outDir, this, metrics);
         MetricsCsv.Write(Path.Combine(outDir, MetricsFile), History);
         return isBest;
     }
@@ -135,10 +136,8 @@ public sealed class TrainingLoop
         Directory.CreateDirectory(outDir);
         if (validation.Count == 0)
         {
-            var info = Info(new EpochMetrics()) with { Metrics = null };
-            Checkpoint.Save(Path.Combine(outDir, Checkpoint.BestFolder), Model, info);
-            Checkpoint.Save(Path.Combine(outDir, Checkpoint.LastFolder), Model, info, Optimizer,
-                dir => File.WriteAllText(Path.Combine(dir, StateFile), TrainerState.From(this).ToJson()));
+            TrainingCheckpoint.SaveBest(outDir, this, metrics: null);
+            TrainingCheckpoint.SaveLast(outDir, this, metrics: null);
             return null;
         }
         var metrics = Evaluator.Evaluate(Model, validation, Math.Max(options.BatchSize, 256), device);
@@ -150,9 +149,7 @@ public sealed class TrainingLoop
     {
         Model.train();
         using var epochScope = NewDisposeScope();
-        // Each epoch's shuffle and restarts draw from a generator seeded by (seed, epoch), so a resumed
-        // run replays exactly the epochs it has not done.
-        var generator = new Generator((ulong)(options.Seed * 100_003L + epoch));
+        var generator = Checkpoint.EpochGenerator(options.Seed, epoch);
         var order = ImageBatches.ToPositions(randperm(train.Count, generator: generator));
         var lossSum = zeros(1, device: device);
         int restarted = 0;
@@ -189,37 +186,15 @@ public sealed class TrainingLoop
         Model.quantizer.Initialise(z, options.KmeansIterations, generator);
     }
 
-    CheckpointInfo Info(EpochMetrics metrics) => new()
-    {
-        Model = options.Model,
-        Epoch = metrics.Epoch,
-        Metrics = metrics,
-        Training = new TrainingSettings
-        {
-            Preset = options.Preset, Dataset = options.Dataset, DataPath = options.DataPath, Epochs = options.Epochs, BatchSize = options.BatchSize,
-            LearningRate = options.LearningRate, Seed = options.Seed, ValidationFraction = options.ValidationFraction,
-            Codebook = options.Codebook, Device = DeviceChoice.Of(device), Threads = get_num_threads(),
-        },
-        ImportedFrom = options.ImportedFrom,
-    };
+    /// <summary>Continues a run from its last/ checkpoint (see <see cref="TrainingCheckpoint"/>).</summary>
+    public void RestoreFrom(string outDir) => TrainingCheckpoint.Restore(outDir, this);
 
-    /// <summary>Reads a saved weights or optimizer file of last/; a missing, cut-off or garbled one is named in one line.</summary>
-    static void ReadSaved(string path, Action<string> read) =>
-        DamagedFile.Read(path, read, "train again, or restore the file from a copy (best/ holds the best weights, without the optimizer)");
-
-    /// <summary>Continues a run from its last/ checkpoint: weights, optimizer state, epoch count, best-so-far, history.</summary>
-    public void RestoreFrom(string outDir)
+    /// <summary>Takes up the counts a resumed run left off with; its weights and optimizer state are read by their parts.</summary>
+    internal void Continue(int completedEpochs, double bestMse, IEnumerable<EpochMetrics> history)
     {
-        var last = Path.Combine(outDir, Checkpoint.LastFolder);
-        var statePath = Path.Combine(last, StateFile);
-        if (!File.Exists(statePath)) throw new InvalidDataException($"{statePath}: missing: {outDir} has no resumable checkpoint");
-        var state = TrainerState.FromJson(File.ReadAllText(statePath), statePath);
-        ReadSaved(Path.Combine(last, Checkpoint.WeightsFile), path => Model.load(path));
-        Model.to(device);
-        ReadSaved(Path.Combine(last, Checkpoint.OptimizerFile), path => Optimizer.load_state_dict(path));
-        CompletedEpochs = state.CompletedEpochs;
-        BestMse = state.BestMse;
+        CompletedEpochs = completedEpochs;
+        BestMse = bestMse;
         History.Clear();
-        History.AddRange(state.History);
+        History.AddRange(history);
     }
 }

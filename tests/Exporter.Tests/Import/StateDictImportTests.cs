@@ -71,7 +71,7 @@ public sealed class StateDictImportTests : IDisposable
         var source = Assert.Single(info.ImportedFrom!);
         Assert.Equal(Path.GetFullPath(stateDict), source.Path);
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(stateDict))), source.Sha256);
-        var state = JsonNode.Parse(File.ReadAllText(Path.Combine(run, Checkpoint.LastFolder, TrainingLoop.StateFile)))!;
+        var state = JsonNode.Parse(File.ReadAllText(Path.Combine(run, Checkpoint.LastFolder, TrainingCheckpoint.StateFile)))!;
         Assert.Equal(0, (int)state["completed_epochs"]!);
         Assert.True(File.Exists(Path.Combine(run, Checkpoint.LastFolder, Checkpoint.OptimizerFile)));
         var metrics = Path.Combine(run, TrainingLoop.MetricsFile);
