@@ -107,7 +107,7 @@ public static class ImportPyTorchCommand
         if (dataGiven && !hasData) return TrainerCli.Fail($"--data {options.DataPath}: no such data folder");
         try
         {
-            if (exists && !force) return TrainerCli.Fail($"{outDir}: output folder exists and is not empty (use --force to replace a run this tool wrote)");
+            if (exists && !force) return TrainerCli.Fail($"--out {outDir}: output folder exists and is not empty (use --force to replace a run this tool wrote)");
             var inputs = new List<(string, string)> { ("--state-dict", stateDict.Path) };
             if (hasData) inputs.Add(("--data", options.DataPath));
             OutputFolder.Check(outDir, force, TrainerCli.Tool, inputs);

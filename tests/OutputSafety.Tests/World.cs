@@ -31,6 +31,12 @@ internal static class World
     public const string Shard1 = "shard-1";
     public const string Codes = "shard-0/codes.csv";
     public const string Classifier = "classifier";
+    /// <summary>A model trained in PyTorch, as the import commands take it: its state dict, torch.onnx graphs and codebook.</summary>
+    public const string PyTorch = "pytorch";
+    public const string StateDict = "pytorch/state_dict.pt";
+    public const string ForeignEncoder = "pytorch/encoder.onnx";
+    public const string ForeignDecoder = "pytorch/decoder.onnx";
+    public const string ForeignCodebook = "pytorch/codebook.npy";
 
     /// <summary>The outputs in the world and the name in each one's manifest.</summary>
     public static readonly (string Path, string Tool)[] Outputs =
@@ -56,6 +62,9 @@ internal static class World
             int code = ScoreCli.Run(["score", "--model", run, "--images", images, "--out", Path.Combine(root, shard), "--shard", $"{index}/2"], stdout, stderr);
             if (code != 0) throw new InvalidOperationException($"scoring {shard} of the world failed: {stderr}");
         }
+        Directory.CreateDirectory(Path.Combine(root, PyTorch));
+        foreach (var file in new[] { StateDict, ForeignEncoder, ForeignDecoder, ForeignCodebook })
+            File.Copy(PyTorchFixtures.File(PyTorchFixtures.Mnist, Path.GetFileName(file)), Path.Combine(root, file));
         using var classifier = new DigitClassifier();
         OutputFolder.Write(Path.Combine(root, Classifier), ClassifierCommand.TrainTool, temp =>
         {

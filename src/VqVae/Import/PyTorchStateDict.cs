@@ -34,6 +34,8 @@ public sealed class PyTorchStateDict : IDisposable
     {
         if (!File.Exists(path)) throw new InvalidDataException($"{path}: no such state-dict file");
         var safetensors = path.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase);
+        if (!safetensors && !IsZip(path))
+            throw new InvalidDataException($"{path}: not a state dict saved by torch.save (not a zip file; a file in the legacy format before PyTorch 1.6 must be saved again)");
         try
         {
             var read = safetensors ? Safetensors.LoadStateDict(path) : FromTable(PyTorchUnpickler.UnpickleStateDict(path));
@@ -41,7 +43,7 @@ public sealed class PyTorchStateDict : IDisposable
         }
         catch (NotImplementedException e)
         {
-            // PyBridge's words for the legacy (pre-zip) format and for a whole pickled model.
+            // PyBridge's words for a whole pickled model (torch.save(model) rather than its state_dict()).
             throw new InvalidDataException($"{path}: {e.Message}");
         }
         catch (Exception e) when (e is InvalidDataException or IOException or InvalidCastException or InvalidOperationException
@@ -50,6 +52,13 @@ public sealed class PyTorchStateDict : IDisposable
             var what = safetensors ? "a safetensors file" : "a state dict saved by torch.save (zip format)";
             throw new InvalidDataException($"{path}: not {what} ({e.Message.ReplaceLineEndings(" ")})");
         }
+    }
+
+    static bool IsZip(string path)
+    {
+        Span<byte> head = stackalloc byte[4];
+        using var stream = File.OpenRead(path);
+        return stream.ReadAtLeast(head, 4, throwOnEndOfStream: false) == 4 && head.SequenceEqual("PK\u0003\u0004"u8);
     }
 
     static Dictionary<string, Tensor> FromTable(Hashtable table)
