@@ -65,8 +65,10 @@ public static class ImportPyTorchCommand
         Agree(parse.GetValue(HiddenSize), d, "--hidden-size", $"{file}: '{PyTorchStateDict.CodebookKey}' gives D = {d}");
         Agree(parse.GetValue(CodebookSize), k, "--codebook-size", $"{file}: '{PyTorchStateDict.CodebookKey}' gives K = {k}");
         Agree(parse.GetValue(PatchSize), p, "--patch-size", $"{file}: '{PyTorchStateDict.EncoderConvKey}' gives p = {p}");
-        Agree(parse.GetValue(Channels) ?? preset.Model.Channels, c, parse.GetValue(Channels) is null ? $"--preset {preset.Preset} (C = {preset.Model.Channels})" : "--channels",
-            $"{file}: '{PyTorchStateDict.EncoderConvKey}' gives C = {c}");
+        var channelsSource = $"{file}: '{PyTorchStateDict.EncoderConvKey}' gives C = {c}";
+        Agree(parse.GetValue(Channels), c, "--channels", channelsSource);
+        if (parse.GetValue(Channels) is null && preset.Model.Channels != c)
+            throw new ArgumentException($"--preset {preset.Preset}: its images have {preset.Model.Channels} channel(s), the state dict's model {c} ({channelsSource}); give a preset of {c}-channel images, or --channels {c} with --data");
         int? size = parse.GetValue(ImageSize);
         var model = new ModelConfig
         {

@@ -67,7 +67,7 @@ public class ImportPyTorchTests
     public void An_rgb_model_under_a_grayscale_preset_is_refused_naming_the_preset()
     {
         using var dir = new TempFolder();
-        AssertRefused(dir, PyTorchFixtures.File(PyTorchFixtures.Rgb, "state_dict.pt"), "--preset mnist (C = 1)");
+        AssertRefused(dir, PyTorchFixtures.File(PyTorchFixtures.Rgb, "state_dict.pt"), "--preset mnist: its images have 1 channel(s), the state dict's model 3");
     }
 
     [Fact]
