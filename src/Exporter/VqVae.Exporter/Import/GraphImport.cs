@@ -1,9 +1,9 @@
 using Google.Protobuf;
 using TorchSharp;
 using VqVae.Exporter.Graphs;
-using VqVae.Import;
 using VqVae.Exporter.Graphs.Quantizers;
 using VqVae.Exporter.Onnx;
+using VqVae.Import;
 using VqVae.Model.Quantizers;
 using DataType = Onnx.TensorProto.Types.DataType;
 
