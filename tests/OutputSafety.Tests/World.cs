@@ -48,7 +48,7 @@ internal static class World
     public static void Build(string root)
     {
         torch.set_num_threads(1);
-        WriteMnist(Path.Combine(root, Data));
+        RandomMnist.Write(Path.Combine(root, Data), trainCount: 12, testCount: 4);
         var images = Directory.CreateDirectory(Path.Combine(root, Images)).FullName;
         for (int i = 0; i < 4; i++) BadFiles.WritePng(Path.Combine(images, $"digit-{i}.png"), 28, (byte)(40 + i * 50));
         var run = Path.Combine(root, Run);
@@ -71,19 +71,6 @@ internal static class World
             classifier.save(Path.Combine(temp, ClassifierTraining.WeightsFile));
             File.WriteAllText(Path.Combine(temp, ClassifierCommand.AccuracyFile), "validation accuracy 0.1000 on 4 digits\n");
         });
-    }
-
-    static void WriteMnist(string folder)
-    {
-        Directory.CreateDirectory(folder);
-        var rng = new Random(3);
-        foreach (var (images, labels, count) in new[] { (MnistDataset.TrainImages, MnistDataset.TrainLabels, 12), (MnistDataset.TestImages, MnistDataset.TestLabels, 4) })
-        {
-            var pixels = new byte[count * 28 * 28];
-            rng.NextBytes(pixels);
-            IdxWriter.WriteImages(Path.Combine(folder, images), pixels, count, 28, 28);
-            IdxWriter.WriteLabels(Path.Combine(folder, labels), Enumerable.Range(0, count).Select(i => (byte)(i % 10)).ToArray());
-        }
     }
 
     /// <summary>A run as `train` leaves it: best/ and last/ checkpoints, metrics.csv, the manifest.</summary>

@@ -19,13 +19,7 @@ public sealed class GraphImportTests(TrainedModels models) : IDisposable
 
     public void Dispose() => Directory.Delete(scratch, recursive: true);
 
-    (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var code = ExportCli.Run(args, output, error);
-        return (code, output.ToString(), error.ToString());
-    }
+    static (int Code, string Out, string Err) Run(params string[] args) => ExportCliRunner.Run(args);
 
     string Import(string model, string encoder, string decoder, params string[] more)
     {
@@ -72,6 +66,24 @@ public sealed class GraphImportTests(TrainedModels models) : IDisposable
         var recon = (float[])dec.Run(OnnxContract.Codes, expectedCodes.Longs!, [count, .. info.Model.CodeShape.Select(d => (long)d)])[OnnxContract.Reconstruction];
         Assert.Equal(expectedRecon.Floats!.Length, recon.Length);
         Assert.True(MaxDifference(expectedRecon.Floats, recon) <= 1e-5, $"reconstruction differs from PyTorch's by {MaxDifference(expectedRecon.Floats, recon):E2}");
+    }
+
+    [Fact]
+    public void A_model_trained_on_pixels_in_minus_one_to_one_takes_and_gives_zero_to_one()
+    {
+        var folder = Import(PyTorchFixtures.Mnist, "encoder.onnx", "decoder.onnx", "--pixel-range", "-1,1");
+        var (pixels, count, channels, size) = PyTorchFixtures.Images(PyTorchFixtures.Mnist);
+        long[] shape = [count, channels, size, size];
+        using var original = new OrtGraph(PyTorchFixtures.File(PyTorchFixtures.Mnist, "encoder.onnx"), GraphOptimizationLevel.ORT_ENABLE_ALL);
+        using var imported = new OrtGraph(Path.Combine(folder, OnnxContract.EncoderFile), GraphOptimizationLevel.ORT_ENABLE_ALL);
+        var expected = (float[])original.Run("x", pixels.Select(v => 2 * v - 1).ToArray(), shape)["z_e"];
+        Assert.Equal(expected, (float[])imported.Run(OnnxContract.Image, pixels, shape)[OnnxContract.ZE]);
+
+        var codes = PyTorchFixtures.Npy(PyTorchFixtures.Mnist, "codes.npy");
+        using var dec = new OrtGraph(Path.Combine(folder, OnnxContract.DecoderFile), GraphOptimizationLevel.ORT_ENABLE_ALL);
+        var recon = (float[])dec.Run(OnnxContract.Codes, codes.Longs!, codes.Shape)[OnnxContract.Reconstruction];
+        var mapped = PyTorchFixtures.Npy(PyTorchFixtures.Mnist, "recon.npy").Floats!.Select(y => (y + 1) / 2).ToArray();
+        Assert.True(MaxDifference(mapped, recon) <= 1e-6, $"(y + 1) / 2 differs by {MaxDifference(mapped, recon):E2}");
     }
 
     [Fact]

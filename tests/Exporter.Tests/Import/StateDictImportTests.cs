@@ -3,7 +3,6 @@ using System.Text.Json.Nodes;
 using TorchSharp;
 using TorchSharp.PyBridge;
 using VqVae.Checkpoints;
-using VqVae.Data;
 using VqVae.Exporter.Cli;
 using VqVae.Import;
 using VqVae.TestSupport;
@@ -24,20 +23,7 @@ public sealed class StateDictImportTests : IDisposable
 
     static readonly string[] Quiet = ["--device", "cpu", "--threads", "1"];
 
-    /// <summary>A tiny MNIST in IDX files (random digits): enough for one metrics row and a resumed epoch.</summary>
-    string WriteMnist()
-    {
-        var folder = Directory.CreateDirectory(Path.Combine(scratch, "mnist")).FullName;
-        var rng = new Random(3);
-        foreach (var (images, labels, count) in new[] { (MnistDataset.TrainImages, MnistDataset.TrainLabels, 16), (MnistDataset.TestImages, MnistDataset.TestLabels, 8) })
-        {
-            var pixels = new byte[count * 28 * 28];
-            rng.NextBytes(pixels);
-            IdxWriter.WriteImages(Path.Combine(folder, images), pixels, count, 28, 28);
-            IdxWriter.WriteLabels(Path.Combine(folder, labels), Enumerable.Range(0, count).Select(i => (byte)(i % 10)).ToArray());
-        }
-        return folder;
-    }
+    string WriteMnist() => RandomMnist.Write(Path.Combine(scratch, "mnist"), trainCount: 16, testCount: 8);
 
     [Theory]
     [InlineData(PyTorchFixtures.Mnist)]
