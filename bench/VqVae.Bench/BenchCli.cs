@@ -113,7 +113,12 @@ public static class BenchCli
             List<T> Each<T>(string section, string name, Func<string, T> measure) =>
                 sections.Contains(section) ? Section(name, () => presets.Select(measure).ToList()) : [];
             var inference = Each(Sections.Inference, "inference", p => InferenceBench.Run(p, settings, data, work.FullName, Log));
+            var sampling = sections.Contains(Sections.Inference)
+                ? Section("prior sampling", () => PriorSamplingBench.Run(settings, work.FullName, Log))
+                : null;
             var training = Each(Sections.Training, "training", p => TrainingBench.Run(p, settings, data, work.FullName, Log));
+            // The same runs on the direct decoder, for the table path's side-by-side row.
+            var trainingDirect = Each(Sections.Training, "training, direct decoder", p => TrainingBench.Run(p, settings, data, work.FullName, Log, DecoderPath.Direct));
             var post = Each(Sections.Post, "training against the post's code", p => TrainingVsPost.Run(p, settings, data, work.FullName, Log));
             var scoreMemory = sections.Contains(Sections.Memory)
                 ? Section("scoring memory", () => InferenceBench.ScoreMemory(settings, data, work.FullName, Log))
@@ -122,7 +127,7 @@ public static class BenchCli
             var int8 = Each(Sections.Training, "int8", p => Int8Bench.Run(p, settings.Int8Models.GetValueOrDefault(p) ?? Path.Combine(work.FullName, TrainingBench.OutputFolder(p)),
                 settings, data, work.FullName, Log));
 
-            var results = new BenchResults($"`{command}`", started, settings, machine, ceiling, training, post, inference, scoreMemory, int8, timings);
+            var results = new BenchResults($"`{command}`", started, settings, machine, ceiling, training, post, inference, scoreMemory, int8, timings, trainingDirect, sampling);
             var tables = ReportTables.Build(results);
             AnsiConsole.WriteLine();
             ConsoleReport.Write(tables);

@@ -14,6 +14,22 @@ public sealed record ModelFlops(long EncoderConv, long EncoderLinear, long Dista
     /// <summary>Forward plus backward: the usual estimate of 3× the forward pass (two products per product in backward).</summary>
     public double TrainingFlops => 3 * ForwardFlops;
 
+    /// <summary>
+    /// FLOPs per image of a training step on the table path (<c>--decoder-path table</c>), the work it really does:
+    /// the encoder and distances as directly (3× forward); per batch, the K codes' decoder (forward, and backward
+    /// to the weights only: 2×) and their Jacobians K·p²·C·D²; per position, the Jacobian product J·v of P = p²·C
+    /// outputs and its gradient (2·P·D).
+    /// </summary>
+    public static double TableTrainingFlops(ModelConfig c, int batchSize)
+    {
+        var f = Of(c);
+        long d = c.HiddenSize, k = c.CodebookSize, pixelsPerCode = (long)c.PatchSize * c.PatchSize;
+        long perCode = c.Channels * pixelsPerCode, latents = (long)c.LatentHeight * c.LatentWidth;
+        double perBatch = 2.0 * k * pixelsPerCode * (d * d + d * c.Channels) + (double)k * perCode * d * d;
+        double perImage = 3.0 * (f.EncoderConv + f.EncoderLinear + f.Distances) + perBatch / batchSize + 2.0 * latents * perCode * d;
+        return 2 * perImage;
+    }
+
     public static ModelFlops Of(ModelConfig c)
     {
         if (c.Arch != Arch.Patch) throw new NotSupportedException($"FLOPs are counted for the patch model only, not '{KebabCase.Name(c.Arch)}'");

@@ -35,6 +35,8 @@ public static class TrainCommand
     static readonly Option<bool?> KmeansInit = new("--kmeans-init") { Description = "Initialise the codebook by k-means on the first batches' encoder outputs" };
     static readonly Option<double?> DeadCodeThreshold = new("--dead-code-threshold") { Description = "Re-seed codes whose EMA usage per batch falls below this" };
     static readonly Option<double?> EmaDecay = new("--ema-decay") { Description = "Decay of the EMA codebook statistics and of the usage that finds dead codes (default 0.99)" };
+    static readonly Option<DecoderPath?> DecoderPathName = EnumOption.Create<DecoderPath>("--decoder-path",
+        "How training evaluates the patch decoder: table computes it once per code and gathers per position (the same values and gradients); direct at every position; auto takes the table for the patch model with vq or fsq when K is at most a quarter of a batch's positions");
     static readonly Option<int> MaxSteps = new("--max-steps-per-epoch") { Description = "Cut each epoch short (smoke runs)" };
     static readonly Option<string?> CacheDir = CacheCommand.CacheDirOption();
 
@@ -44,7 +46,7 @@ public static class TrainCommand
         var command = new Command("train", "Train a VQ-VAE; writes best/ and last/ checkpoints, metrics.csv and pictures.")
         {
             Preset, Data, Epochs, Out, Force, Resume, HiddenSize, CodebookSize, PatchSize, BatchSize, Lr, Beta, Seed, Ste,
-            Quantizer, Levels, Depth, DeviceName, Threads, Arch, ImageSize, Channels, CodebookUpdate, KmeansInit, DeadCodeThreshold, EmaDecay, MaxSteps, CacheDir,
+            Quantizer, Levels, Depth, DeviceName, Threads, Arch, ImageSize, Channels, CodebookUpdate, KmeansInit, DeadCodeThreshold, EmaDecay, DecoderPathName, MaxSteps, CacheDir,
         };
         command.SetAction(parse =>
         {
@@ -110,6 +112,7 @@ public static class TrainCommand
             Device = parse.GetValue(DeviceName) ?? ComputeDevice.Auto,
             Threads = parse.GetValue(Threads),
             MaxStepsPerEpoch = parse.GetValue(MaxSteps),
+            DecoderPath = parse.GetValue(DecoderPathName) ?? VqVaeMl.Common.DecoderPath.Auto,
         };
         TrainOptionChecks.Validate(options);
         return options;

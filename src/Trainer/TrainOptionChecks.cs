@@ -25,6 +25,7 @@ public static class TrainOptionChecks
         if (weights > MaxCodebookWeights)
             throw new ArgumentException(
                 $"--codebook-size {o.Model.CodebookSize} × --hidden-size {o.Model.HiddenSize}{(o.Model.Depth > 1 ? $" × --depth {o.Model.Depth}: codebooks" : ": a codebook")} of {weights * 4 / (1024 * 1024)} MiB {(o.Model.Depth > 1 ? "are" : "is")} too large (at most {MaxCodebookWeights * 4 / (1024 * 1024)} MiB)");
+        _ = o.ResolvedDecoderPath; // refuses --decoder-path table where the decoder is not a function of one code
         OptionLimits.Memory("--batch-size", o.BatchSize, BytesPerTrainingImage(o.Model), "a training step on a batch of that many images");
     }
 

@@ -15,7 +15,7 @@ public sealed class TrainingConsoleView : ITrainingObserver
     public void Started(TrainingOptions options, torch.Device device, long trainImages, long validationImages, int stepsPerEpoch)
     {
         AnsiConsole.MarkupLineInterpolated(
-            $"[bold]{options.Preset}[/] on [yellow]{device.type}[/] ({torch.get_num_threads()} threads, OMP_WAIT_POLICY={Environment.GetEnvironmentVariable("OMP_WAIT_POLICY") ?? "unset"}): {trainImages} train / {validationImages} validation images, {stepsPerEpoch} steps per epoch, {options.Epochs} epochs, quantizer {options.Model.QuantizerDescriptor.Describe(options.Model)}");
+            $"[bold]{options.Preset}[/] on [yellow]{device.type}[/] ({torch.get_num_threads()} threads, OMP_WAIT_POLICY={Environment.GetEnvironmentVariable("OMP_WAIT_POLICY") ?? "unset"}): {trainImages} train / {validationImages} validation images, {stepsPerEpoch} steps per epoch, {options.Epochs} epochs, quantizer {options.Model.QuantizerDescriptor.Describe(options.Model)}, decoder {KebabCase.Name(options.ResolvedDecoderPath)}");
         AnsiConsole.MarkupLine($"[grey]{"epoch",5} {"train",9} {"val loss",9} {"val MSE",9} {"VQ",9} {"PSNR",6} {"codes",5} {"perplex",7} {"img/s",7}[/]");
     }
 

@@ -17,6 +17,17 @@ public enum GradientEstimator
     RotationTrick,
 }
 
+/// <summary>How training evaluates the patch decoder; every path computes the same function and gradient.</summary>
+public enum DecoderPath
+{
+    /// <summary>The table where it applies and pays (the patch model with vq or fsq, K small against a batch's positions), else direct.</summary>
+    Auto,
+    /// <summary>The decoder evaluated once per code, its outputs gathered per position.</summary>
+    Table,
+    /// <summary>The decoder evaluated at every position.</summary>
+    Direct,
+}
+
 /// <summary>What moves the codebook vectors.</summary>
 public enum CodebookUpdate
 {
@@ -67,4 +78,6 @@ public sealed record TrainingSettings
     public CodebookTraining Codebook { get; init; } = new();
     public ComputeDevice Device { get; init; } = ComputeDevice.Cpu;
     public int Threads { get; init; }
+    /// <summary>The decoder path asked for (a config.json written before there was a choice reads as auto).</summary>
+    public DecoderPath DecoderPath { get; init; } = DecoderPath.Auto;
 }

@@ -1,5 +1,7 @@
 using Microsoft.ML.OnnxRuntime;
 using Onnx;
+using Google.Protobuf;
+using VqVae.Exporter.Graphs;
 using VqVae.Exporter.Verification;
 
 namespace VqVae.Exporter.Tests;
@@ -17,16 +19,32 @@ public sealed class PatchGraphTests(TrainedModels models)
     public void Patch_graphs_use_matrix_products_and_still_match_torch(string name)
     {
         var m = models[name];
-        foreach (var file in new[] { OnnxContract.EncoderFile, OnnxContract.DecoderFile })
+        var direct = Path.Combine(Path.GetTempPath(), $"vqvae-direct-decoder-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(direct);
+        try
         {
-            var ops = OpTypes(m.OnnxDir, file);
-            Assert.DoesNotContain("Conv", ops);
-            Assert.DoesNotContain("ConvTranspose", ops);
-            Assert.Contains("Gemm", ops);
+            // The folder with its decoder written as the direct graph, for the same checks on it.
+            foreach (var file in OnnxContract.Files) File.Copy(Path.Combine(m.OnnxDir, file), Path.Combine(direct, file));
+            File.WriteAllBytes(Path.Combine(direct, OnnxContract.DecoderFile), VqVaeGraphs.Decoder(m.Model, m.Info, allowTable: false).ToByteArray());
+            foreach (var (dir, file) in new[] { (m.OnnxDir, OnnxContract.EncoderFile), (direct, OnnxContract.DecoderFile) })
+            {
+                var ops = OpTypes(dir, file);
+                Assert.DoesNotContain("Conv", ops);
+                Assert.DoesNotContain("ConvTranspose", ops);
+                Assert.Contains("Gemm", ops);
+            }
+            Assert.Equal(["Gather", "Transpose", "DepthToSpace"], OpTypes(m.OnnxDir, OnnxContract.DecoderFile));
+            foreach (var dir in new[] { m.OnnxDir, direct })
+                Matches(m, dir);
         }
+        finally { Directory.Delete(direct, recursive: true); }
+    }
+
+    static void Matches(TrainedModel m, string dir)
+    {
 
         // As written (no ONNX Runtime rewriting), on random images and random codes at every position.
-        var report = OnnxVerifier.Verify(m.Model, m.OnnxDir, new VerifyOptions { Optimization = GraphOptimizationLevel.ORT_DISABLE_ALL });
+        var report = OnnxVerifier.Verify(m.Model, dir, new VerifyOptions { Optimization = GraphOptimizationLevel.ORT_DISABLE_ALL });
         Assert.True(report.EncoderMaxDiff <= 1e-5, $"encoder max diff {report.EncoderMaxDiff}");
         Assert.True(report.DecoderMaxDiff <= 1e-5, $"decoder max diff {report.DecoderMaxDiff}");
         Assert.True(report.ChainMaxDiff <= 1e-5, $"chain max diff {report.ChainMaxDiff}");

@@ -22,6 +22,18 @@ public class ModelFlopsTests
     }
 
     [Fact]
+    public void The_table_path_counts_the_codes_decoder_its_jacobians_and_a_jacobian_product_per_position()
+    {
+        var c = Presets.Get("mnist").Model;                  // K=128, p=4, C=1, D=256, 7×7 positions, batch 256
+        var f = ModelFlops.Of(c);
+        double perBatch = 2.0 * 128 * 16 * (256 * 256 + 256) + 128.0 * 16 * 256 * 256;
+        double expected = 2 * (3.0 * (f.EncoderConv + f.EncoderLinear + f.Distances) + perBatch / 256 + 2.0 * 49 * 16 * 256);
+        Assert.Equal(expected, ModelFlops.TableTrainingFlops(c, 256), 6);
+        // The table path does a small part of the direct path's work: the decoder was 91 % of it.
+        Assert.InRange(ModelFlops.TableTrainingFlops(c, 256) / f.TrainingFlops, 0.05, 0.2);
+    }
+
+    [Fact]
     public void Pokemon_total()
     {
         var f = ModelFlops.Of(Presets.Get("pokemon").Model);  // 3×40×40, p=2, D=256, K=128

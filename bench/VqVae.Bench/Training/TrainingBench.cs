@@ -7,9 +7,14 @@ namespace VqVae.Bench;
 /// <summary>One preset's training run: throughput over the timed epochs and resident memory per epoch.</summary>
 public sealed record TrainingResult(
     string Preset, ModelConfig Model, int BatchSize, int Epochs, int StepsPerEpoch, int TrainImages,
-    Samples ImagesPerSecond, ModelFlops Flops, IReadOnlyList<long> EpochPeakRss, long RunPeakRss, double WallSeconds, string Measured)
+    Samples ImagesPerSecond, ModelFlops Flops, IReadOnlyList<long> EpochPeakRss, long RunPeakRss, double WallSeconds, string Measured,
+    DecoderPath DecoderPath = DecoderPath.Direct)
 {
+    /// <summary>The useful rate: the direct path's multiply-adds per second, whichever path ran.</summary>
     public double Gflops => ImagesPerSecond.Median * Flops.TrainingFlops / 1e9;
+    /// <summary>The work this run's path really did per second (the table path does less than the direct one).</summary>
+    public double RealGflops => ImagesPerSecond.Median *
+        (DecoderPath == DecoderPath.Table ? ModelFlops.TableTrainingFlops(Model, BatchSize) : Flops.TrainingFlops) / 1e9;
     /// <summary>Peak sampled RSS while epoch <paramref name="epoch"/> (1-based) ran; epoch 1 includes start-up and data loading.</summary>
     public long PeakRssAt(int epoch) => EpochPeakRss[epoch - 1];
     /// <summary>Growth of the per-epoch peak from epoch 2 to the last epoch, as a fraction.</summary>
@@ -27,9 +32,11 @@ public static class TrainingBench
     // The trainer's plain epoch line starts "{epoch,5} {train loss:F5}".
     static readonly Regex EpochLine = new(@"^\s*\d+\s+(-?\d+\.\d{5}|NaN|-?∞)\s", RegexOptions.Compiled);
 
-    public static TrainingResult Run(string preset, BenchSettings settings, BenchData data, string workDir, Action<string> log)
+    /// <param name="decoderPath">the trainer's --decoder-path (auto takes the table for both presets).</param>
+    public static TrainingResult Run(string preset, BenchSettings settings, BenchData data, string workDir, Action<string> log,
+        DecoderPath decoderPath = DecoderPath.Auto)
     {
-        var options = Presets.Get(preset);
+        var options = Presets.Get(preset) with { DecoderPath = decoderPath };
         bool mnist = preset.StartsWith("mnist");
         int epochs = mnist ? settings.MnistEpochs : settings.PokemonEpochs;
         int maxSteps = mnist ? settings.MnistStepsPerEpoch : settings.PokemonStepsPerEpoch;
@@ -40,11 +47,12 @@ public static class TrainingBench
         int fullSteps = (trainImages + options.BatchSize - 1) / options.BatchSize;
         int steps = maxSteps > 0 ? Math.Min(maxSteps, fullSteps) : fullSteps;
 
-        var outDir = Path.Combine(workDir, OutputFolder(preset));
+        var outDir = Path.Combine(workDir, OutputFolder(preset, decoderPath));
         var args = new List<string>
         {
             "train", "--preset", preset, "--data", dataFolder, "--epochs", epochs.ToString(CultureInfo.InvariantCulture),
             "--out", outDir, "--force", "--threads", settings.Threads.ToString(CultureInfo.InvariantCulture), "--device", "cpu",
+            "--decoder-path", KebabCase.Name(decoderPath),
         };
         if (maxSteps > 0) args.AddRange(["--max-steps-per-epoch", maxSteps.ToString(CultureInfo.InvariantCulture)]);
         log($"vqvae-train {string.Join(' ', args)}");
@@ -61,13 +69,14 @@ public static class TrainingBench
         return new TrainingResult(preset, options.Model, options.BatchSize, epochs, steps, trainImages,
             new Samples(perEpoch.Skip(1).ToArray()), ModelFlops.Of(options.Model),
             run.WindowPeakRssBytes.Take(epochs).ToArray(), run.PeakRssBytes, run.WallSeconds,
-            $"`vqvae-train train --preset {preset} --threads {settings.Threads}`, {epochs} epochs × {stepsText}, batch {options.BatchSize}; " +
+            $"`vqvae-train train --preset {preset} --threads {settings.Threads} --decoder-path {KebabCase.Name(decoderPath)}`, {epochs} epochs × {stepsText}, batch {options.BatchSize}; " +
             "images/s of each epoch's training steps (the trainer's metrics.csv: batch slicing, forward, backward, Adam; not validation or checkpoints), " +
-            $"{timed} (epoch 1 is the warm-up)");
+            $"{timed} (epoch 1 is the warm-up)", options.ResolvedDecoderPath);
     }
 
     /// <summary>The run's output folder under the bench's work folder (the int8 comparison reuses its checkpoint).</summary>
-    public static string OutputFolder(string preset) => $"train-{preset}";
+    public static string OutputFolder(string preset, DecoderPath decoderPath = DecoderPath.Auto) =>
+        decoderPath == DecoderPath.Auto ? $"train-{preset}" : $"train-{preset}-{KebabCase.Name(decoderPath)}";
 
     /// <summary>The training throughput of each epoch, from a run's metrics.csv.</summary>
     internal static List<double> ReadImagesPerSecond(string metricsCsv) => [.. MetricsCsv.ReadColumn(metricsCsv, "images_per_second")];

@@ -65,6 +65,7 @@ public static class TrainingCheckpoint
             LearningRate = t.LearningRate,
             Seed = t.Seed,
             ValidationFraction = t.ValidationFraction,
+            DecoderPath = t.DecoderPath,
             ImportedFrom = saved.ImportedFrom,
         };
     }
@@ -83,7 +84,7 @@ public static class TrainingCheckpoint
     {
         Preset = o.Preset, Dataset = o.Dataset, DataPath = o.DataPath, Epochs = o.Epochs, BatchSize = o.BatchSize,
         LearningRate = o.LearningRate, Seed = o.Seed, ValidationFraction = o.ValidationFraction,
-        Codebook = o.Codebook, Device = DeviceChoice.Of(device), Threads = get_num_threads(),
+        Codebook = o.Codebook, Device = DeviceChoice.Of(device), Threads = get_num_threads(), DecoderPath = o.DecoderPath,
     };
 }
 

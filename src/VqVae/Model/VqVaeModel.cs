@@ -33,6 +33,21 @@ public sealed class VqVaeModel : Module<Tensor, VqVaeOutput>
 
     public ModelConfig Config { get; }
 
+    /// <summary>
+    /// How forward evaluates the decoder: directly at every position, or (patch model, one code per
+    /// position) as a table of the K codes gathered per position: the same values and gradients.
+    /// </summary>
+    public DecoderPath DecoderPath
+    {
+        get => decoderPath;
+        set
+        {
+            if (value == DecoderPath.Table && DecoderPathChoice.WhyNoTable(Config) is { } reason) throw new ArgumentException($"decoder path table: {reason}");
+            decoderPath = value == DecoderPath.Table ? value : DecoderPath.Direct;
+        }
+    }
+    DecoderPath decoderPath = DecoderPath.Direct;
+
     public VqVaeModel(ModelConfig config, GradientEstimator estimator = GradientEstimator.StraightThrough)
         : this(config, new CodebookTraining { Estimator = estimator }) { }
 
@@ -80,7 +95,20 @@ public sealed class VqVaeModel : Module<Tensor, VqVaeOutput>
     {
         var ze = Encode(x);
         var quantized = quantizer.forward(ze);
-        return new VqVaeOutput(Decode(quantized.DecoderInput), ze, quantized);
+        var reconstruction = DecoderPath == DecoderPath.Table ? DecodeByTable(quantized) : Decode(quantized.DecoderInput);
+        return new VqVaeOutput(reconstruction, ze, quantized);
+    }
+
+    /// <summary>The decoder input's reconstruction from the table of every code's decoder output (see <see cref="PatchDecoderTable"/>).</summary>
+    Tensor DecodeByTable(QuantizerOutput quantized) =>
+        functional.sigmoid(PatchDecoderTable.Decode((PatchDecoder)decoder, quantized.DecoderInput, quantized.Codes, CodeLatents()));
+
+    /// <summary>Every code's latent [K, D], detached: the rows a decoder input of this quantizer is made of.</summary>
+    public Tensor CodeLatents()
+    {
+        using var _ = no_grad();
+        var device = parameters().First().device;
+        return quantizer.Lookup(arange(quantizer.CodebookSize, dtype: ScalarType.Int64, device: device));
     }
 
     /// <summary>Reconstruction MSE plus the quantizer's terms (recon + vq + β·commitment for VQ).</summary>

@@ -49,7 +49,7 @@ public sealed class TrainingLoop
         device = DeviceChoice.Resolve(options.Device);
         if (options.Threads > 0) set_num_threads(options.Threads);
         manual_seed(options.Seed);
-        Model = new VqVaeModel(options.Model, options.Codebook);
+        Model = new VqVaeModel(options.Model, options.Codebook) { DecoderPath = options.ResolvedDecoderPath };
         Model.to(device);
         train = trainImages;
         validation = validationImages;

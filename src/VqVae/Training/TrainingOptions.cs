@@ -1,4 +1,5 @@
 using VqVae.Checkpoints;
+using VqVae.Model;
 
 namespace VqVae.Training;
 
@@ -25,6 +26,10 @@ public sealed record TrainingOptions
     /// <summary>How many batches of encoder outputs feed the k-means initialisation.</summary>
     public int KmeansBatches { get; init; } = 4;
     public int KmeansIterations { get; init; } = 10;
+    /// <summary>How the decoder is evaluated (auto: the table of K codes where it applies and pays).</summary>
+    public DecoderPath DecoderPath { get; init; } = DecoderPath.Auto;
+    /// <summary>The path this run takes: <see cref="DecoderPath"/> resolved for its model and batch size.</summary>
+    public DecoderPath ResolvedDecoderPath => DecoderPathChoice.Resolve(DecoderPath, Model, BatchSize);
     /// <summary>The files the run's first weights were imported from (`import-pytorch`), recorded in every config.json of the run.</summary>
     public IReadOnlyList<ImportedFile>? ImportedFrom { get; init; }
 }

@@ -113,20 +113,47 @@ public sealed class QuantizerExportTests(QuantizerModels models, ITestOutputHelp
             // Float initializers are the parameters; the int64 ones shapes and the quantizer's constants its own.
             foreach (var init in proto.Graph.Initializer.Where(t => t.DataType == (int)TensorProto.Types.DataType.Float && !t.Name.StartsWith("quantizer.")))
             {
+                if (init.Name == DecoderTableGraph.TableName) { exported.Add(init.Name); continue; }
                 Assert.True(parameters.TryGetValue(init.Name, out var p), $"{file}: initializer {init.Name} is not a parameter name");
                 Assert.Equal(p!.detach().data<float>().ToArray(), System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(init.RawData.Span).ToArray());
                 exported.Add(init.Name);
             }
         }
-        Assert.Equal(parameters.Keys.Order(), exported.Order());
+        // A patch decoder exported as its table (where it fits) carries its weights through the table alone.
+        bool table = exported.Remove(DecoderTableGraph.TableName);
+        Assert.Equal(DecoderTableGraph.Fits(m.Model), table);
+        Assert.Equal(parameters.Keys.Where(k => !(table && k.StartsWith("decoder."))).Order(), exported.Order());
     }
 
     [Fact]
-    public void Fsq_decoder_holds_no_table_of_its_grid()
+    public void Fsq_direct_decoder_holds_no_table_of_its_grid()
     {
-        var proto = ModelProto.Parser.ParseFrom(File.ReadAllBytes(Path.Combine(models["fsq-patch-gray"].OnnxDir, OnnxContract.DecoderFile)));
+        var m = models["fsq-patch-gray"];
+        var proto = VqVaeGraphs.Decoder(m.Model, m.Info, allowTable: false);
         Assert.Contains("Mod", proto.Graph.Node.Select(n => n.OpType));
         Assert.DoesNotContain(proto.Graph.Initializer, t => t.Dims.Count > 0 && t.Dims[0] == 60);
+    }
+
+    [Fact]
+    public void Fsq_table_decoder_holds_pixels_per_code_not_the_grid()
+    {
+        var m = models["fsq-patch-gray"];
+        var c = m.Model.Config;
+        var proto = ModelProto.Parser.ParseFrom(File.ReadAllBytes(Path.Combine(m.OnnxDir, OnnxContract.DecoderFile)));
+        var table = Assert.Single(proto.Graph.Initializer, t => t.DataType == (int)TensorProto.Types.DataType.Float);
+        Assert.Equal(new long[] { c.CodebookSize, c.PatchSize * c.PatchSize * c.Channels }, table.Dims.ToArray());
+    }
+
+    [Fact]
+    public void A_table_larger_than_the_direct_graphs_weights_keeps_the_direct_graph()
+    {
+        // 2^16 codes × 16 pixels outweigh a D = 16 decoder and its projection many times over.
+        var config = new ModelConfig { HiddenSize = 16, Quantizer = QuantizerKind.Fsq, Levels = FsqLevels.Parse("16,16,16,16"), CodebookSize = 65536 };
+        using var model = new VqVae.Model.VqVaeModel(config);
+        Assert.False(DecoderTableGraph.Fits(model));
+        var proto = VqVaeGraphs.Decoder(model, new CheckpointInfo { Model = config });
+        Assert.DoesNotContain(proto.Graph.Node, n => n.OpType == "DepthToSpace");
+        Assert.Contains(proto.Graph.Node, n => n.OpType == "Gemm");
     }
 
     [Fact]

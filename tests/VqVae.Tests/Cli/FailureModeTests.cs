@@ -108,6 +108,22 @@ public class FailureModeTests
     }
 
     [Fact]
+    public void A_decoder_table_where_a_position_is_not_one_code_is_refused()
+    {
+        foreach (var (model, reason) in new[]
+        {
+            (new[] { "--arch", "conv" }, "the conv model's decoder mixes neighbouring positions"),
+            (new[] { "--quantizer", "rvq" }, "residual VQ sums several codes per position"),
+        })
+        {
+            using var dir = new TempFolder();
+            var outDir = dir.File("out");
+            AssertOneLine(ChildProcess.Run(Trainer, [.. Tiny(TestData.MnistDir, outDir), .. model, "--decoder-path", "table"]), 2, $"--decoder-path table: {reason}");
+            Assert.False(Directory.Exists(outDir));
+        }
+    }
+
+    [Fact]
     public void Fsq_levels_whose_product_overflows_are_refused_as_too_many_codes()
     {
         using var dir = new TempFolder();

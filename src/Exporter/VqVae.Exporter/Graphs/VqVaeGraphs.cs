@@ -51,10 +51,16 @@ public static class VqVaeGraphs
         return Finish(g, info, GraphPrecision.Float32);
     }
 
-    /// <summary>Codes alone rebuild an image: the codebook lookup is inside the graph.</summary>
-    public static ModelProto Decoder(VqVaeModel model, CheckpointInfo info, GraphPrecision precision = GraphPrecision.Float32)
+    /// <summary>
+    /// Codes alone rebuild an image: the codebook lookup is inside the graph. The patch model's float32 decoder
+    /// is a table of its codes' outputs (<see cref="DecoderTableGraph"/>) where that table is the smaller;
+    /// --int8 keeps the direct graph, whose transposed convolution is the product it quantizes.
+    /// </summary>
+    /// <param name="allowTable">false: the direct graph even where the table fits (tests, and the bench's comparison).</param>
+    public static ModelProto Decoder(VqVaeModel model, CheckpointInfo info, GraphPrecision precision = GraphPrecision.Float32, bool allowTable = true)
     {
         var c = model.Config;
+        if (allowTable && precision == GraphPrecision.Float32 && DecoderTableGraph.Fits(model)) return TableDecoder(model, info);
         var g = new OnnxGraphBuilder("vqvae_decoder", "VQ-VAE decoder: code indices → codebook vectors → reconstructed image.");
         var m = new ModuleOnnxMapper(g, model);
         var quantizer = QuantizerGraph.For(model);
@@ -64,6 +70,17 @@ public static class VqVaeGraphs
         m.Sigmoid(logits, OnnxContract.Reconstruction);
         g.AddOutput(OnnxContract.Reconstruction, DataType.Float, ImageDims(c), $"float32 [N, {c.Channels}, {c.Height}, {c.Width}] reconstructed pixels in 0..1, NCHW.");
         return Finish(g, info, precision);
+    }
+
+    static ModelProto TableDecoder(VqVaeModel model, CheckpointInfo info)
+    {
+        var c = model.Config;
+        var g = new OnnxGraphBuilder("vqvae_decoder", "VQ-VAE decoder: code indices → each code's pixels, from the decoder evaluated on the codebook → reconstructed image.");
+        var m = new ModuleOnnxMapper(g, model);
+        g.AddInput(OnnxContract.Codes, DataType.Int64, CodeDims(c), QuantizerGraph.For(model).DecoderCodesDoc);
+        DecoderTableGraph.Decoder(m, model, OnnxContract.Codes, OnnxContract.Reconstruction);
+        g.AddOutput(OnnxContract.Reconstruction, DataType.Float, ImageDims(c), $"float32 [N, {c.Channels}, {c.Height}, {c.Width}] reconstructed pixels in 0..1, NCHW.");
+        return Finish(g, info, GraphPrecision.Float32);
     }
 
     /// <summary>The architecture switch: a new encoder kind adds one case here and one graph file.</summary>
