@@ -95,13 +95,37 @@ public sealed class GraphInterfaceTests(TrainedModels models)
     }
 
     [Fact]
-    public void Quantizer_uses_the_matrix_product_form_not_pairwise_differences()
+    public void Quantizer_finds_the_nearest_code_with_one_Gemm_against_precomputed_codebook_terms()
     {
-        var proto = ModelProto.Parser.ParseFrom(File.ReadAllBytes(Path.Combine(models["patch-gray"].OnnxDir, OnnxContract.QuantizerFile)));
+        var m = models["patch-gray"];
+        var proto = ModelProto.Parser.ParseFrom(File.ReadAllBytes(Path.Combine(m.OnnxDir, OnnxContract.QuantizerFile)));
         var ops = proto.Graph.Node.Select(n => n.OpType).ToList();
-        Assert.Contains("MatMul", ops);
         Assert.Contains("ArgMin", ops);
-        // A pairwise-difference graph would broadcast z − E over [M, K, D] with Sub on an unsqueezed input.
+        // A pairwise-difference graph would broadcast z − E over [M, K, D] with Sub on an unsqueezed input;
+        // nothing is computed from the codebook at run time (‖E‖², Eᵀ), nor ‖z‖², the same for every code of a row.
         Assert.DoesNotContain("Unsqueeze", ops);
+        Assert.DoesNotContain("ReduceSumSquare", ops);
+        Assert.DoesNotContain("Transpose", ops);
+        var gemm = Assert.Single(proto.Graph.Node, n => n.OpType == "Gemm");
+        Assert.Empty(gemm.Attribute);  // alpha = beta = 1, neither input transposed
+        var initializers = proto.Graph.Initializer.ToDictionary(t => t.Name);
+        float[] Floats(string name) => System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(initializers[name].RawData.Span).ToArray();
+
+        var codebook = ((VqVae.Model.Quantizers.VectorQuantizer)m.Model.quantizer).weight.detach().cpu();
+        int k = (int)codebook.shape[0], d = (int)codebook.shape[1];
+        var e = codebook.data<float>().ToArray();
+        Assert.Equal(new long[] { d, k }, initializers[gemm.Input[1]].Dims.ToArray());
+        var minusTwoT = Floats(gemm.Input[1]);
+        for (int j = 0; j < k; j++)
+            for (int i = 0; i < d; i++)
+                Assert.Equal(-2 * e[j * d + i], minusTwoT[i * k + j]);  // −2·Eᵀ exactly: scaling by 2 is exact
+        Assert.Equal(new long[] { k }, initializers[gemm.Input[2]].Dims.ToArray());
+        var squared = Floats(gemm.Input[2]);
+        for (int j = 0; j < k; j++)
+        {
+            double sum = 0;
+            for (int i = 0; i < d; i++) sum += (double)e[j * d + i] * e[j * d + i];
+            Assert.Equal(sum, squared[j], tolerance: 1e-6 * Math.Max(1, sum));
+        }
     }
 }

@@ -14,7 +14,11 @@ public sealed class BatchedScorerTests(TrainedModels models) : IDisposable
     readonly string temp = Directory.CreateTempSubdirectory("vqvae-mlnet-batched-").FullName;
     public void Dispose() => Directory.Delete(temp, recursive: true);
 
-    public static TheoryData<string> Cases => new() { "gray", "rgb" };
+    public static TheoryData<string, BatchedGraphs> Cases => new()
+    {
+        { "gray", BatchedGraphs.Sessions }, { "rgb", BatchedGraphs.Sessions },
+        { "gray", BatchedGraphs.Transformer }, { "rgb", BatchedGraphs.Transformer },
+    };
     TrainedCase Case(string name) => name == "gray" ? models.Gray : models.Rgb;
 
     /// <summary>The case's images with a corrupt PNG among them: its files in folder order, and the bad one's relative path.</summary>
@@ -32,7 +36,7 @@ public sealed class BatchedScorerTests(TrainedModels models) : IDisposable
     }
 
     [Theory, MemberData(nameof(Cases))]
-    public void Batches_give_the_prediction_engines_pixels_codes_and_reconstructions(string name)
+    public void Batches_give_the_prediction_engines_pixels_codes_and_reconstructions(string name, BatchedGraphs graphs)
     {
         var c = Case(name);
         var model = VqVaeModelFolder.Open(c.OnnxFolder);
@@ -41,7 +45,8 @@ public sealed class BatchedScorerTests(TrainedModels models) : IDisposable
         Assert.NotEqual(0, files.Count % batchSize);  // the last batch is a partial one
 
         using var rows = new RowImageScorer(VqVaeScoringModel.ForImages(new MLContext(seed: 0), model), model);
-        using var batched = new BatchedImageScorer(new MLContext(seed: 0), model, batchSize: batchSize);
+        using var batched = ImageScorers.Create(new MLContext(seed: 0), model, VqVaePipelineOptions.Default, batchSize, graphs);
+        Assert.IsType(graphs == BatchedGraphs.Transformer ? typeof(TransformerBatchScorer) : typeof(BatchedImageScorer), batched);
         Assert.Equal(ExecutionProviderProbe.Cpu, batched.ExecutionProvider);
         int compared = 0;
         double maxDiff = 0;
@@ -86,10 +91,20 @@ public sealed class BatchedScorerTests(TrainedModels models) : IDisposable
             return output;
         }
         var rowPath = Run("--batch-size", "1");
-        var batched = Run("--batch-size", "5", "--threads", "1");
+        var sessions = Run("--batch-size", "5", "--threads", "1", "--graphs", "sessions");
+        var transformer = Run("--batch-size", "5", "--threads", "1", "--graphs", "transformer");
         var byDefault = Run();
 
-        foreach (var output in new[] { batched, byDefault })
+        // The two batched paths run the same graphs on the same batches: the same bytes, PNGs included.
+        foreach (var file in new[] { FolderScorer.CodesFile, FolderScorer.MetricsFile })
+            Assert.Equal(File.ReadAllBytes(Path.Combine(sessions, file)), File.ReadAllBytes(Path.Combine(transformer, file)));
+        foreach (var image in files.Where(f => f.RelativePath != bad))
+        {
+            var png = Path.Combine("reconstructions", ReconstructionPng.RelativePathFor(image.RelativePath));
+            Assert.Equal(File.ReadAllBytes(Path.Combine(sessions, png)), File.ReadAllBytes(Path.Combine(transformer, png)));
+        }
+
+        foreach (var output in new[] { sessions, transformer, byDefault })
         {
             Assert.Equal(File.ReadAllLines(Path.Combine(rowPath, FolderScorer.CodesFile)), File.ReadAllLines(Path.Combine(output, FolderScorer.CodesFile)));
             var (expected, actual) = (Metrics(rowPath), Metrics(output));

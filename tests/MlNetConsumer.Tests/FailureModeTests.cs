@@ -114,6 +114,7 @@ public sealed class FailureModeTests(TrainedModels models) : IDisposable
     [InlineData("--batch-size", "0", "--batch-size 0: must be at least 1")]
     [InlineData("--batch-size", "2147483647", "--batch-size 2147483647: a batch of that many images would")]
     [InlineData("--threads", "2147483647", "--threads 2147483647: at most 1024 threads")]
+    [InlineData("--graphs", "onnx", "--graphs onnx: must be transformer or sessions")]
     public void Option_values_that_do_not_parse_or_are_out_of_range_are_one_line(string option, string value, string message)
     {
         var output = Path.Combine(temp, "out");

@@ -13,13 +13,20 @@ public sealed record InferencePath(string Name, int Batch, string Measured, Samp
 
 /// <param name="ScoreOfOrtBatched">`score` from files over batched ONNX Runtime, pair by pair: each `score` run
 /// against a batched ONNX Runtime pass made just before it (so a change in the machine's load falls on both).</param>
-public sealed record InferenceResult(string Preset, ModelFlops Flops, IReadOnlyList<InferencePath> Paths, Samples ScoreOfOrtBatched)
+/// <param name="TransformerOfSessions">`score --graphs transformer` over `score --graphs sessions`, pair by pair:
+/// the two runs of each repeat, one right after the other, their order alternating.</param>
+public sealed record InferenceResult(string Preset, ModelFlops Flops, IReadOnlyList<InferencePath> Paths, Samples ScoreOfOrtBatched, Samples TransformerOfSessions)
 {
     public const string Torch = "TorchSharp eval";
     public const string OrtBatched = "ONNX Runtime, batched";
     public const string OrtSingle = "ONNX Runtime, one at a time";
     public const string MlNetDecoded = "ML.NET pipeline, decoded images";
-    public const string ScoreFiles = "`vqvae-score score`, files on disk";
+    public const string ScoreFilesTransformer = "`vqvae-score score --graphs transformer`, files on disk";
+    public const string ScoreFilesSessions = "`vqvae-score score --graphs sessions`, files on disk";
+    /// <summary>The row of `score`'s default batched path.</summary>
+    public static string ScoreFiles => ImageScorers.DefaultBatchedGraphs == BatchedGraphs.Transformer ? ScoreFilesTransformer : ScoreFilesSessions;
+    /// <summary>What the ML.NET batched path must reach, of the sessions' throughput, to stay `score`'s default.</summary>
+    public const double TransformerOfSessionsToKeep = 0.90;
     public const string ScoreFilesRows = "`vqvae-score score --batch-size 1`, files on disk";
 
     public InferencePath this[string name] => Paths.Single(p => p.Name == name);
@@ -74,33 +81,43 @@ public static class InferenceBench
 
         log($"{preset}: vqvae-score on {settings.ScoreFiles} PNG files, batched and one at a time");
         var pngs = BenchData.WritePngs(source, settings.ScoreFiles, Path.Combine(workDir, $"png-{preset}"));
-        // Interleaved, so a change in the machine's load falls on both alike.
-        var runs = new List<ScoreRun>();
+        // Interleaved, so a change in the machine's load falls on all alike; the two batched paths in
+        // alternating order, so neither always runs right after the ONNX Runtime pass.
+        var runs = new Dictionary<BatchedGraphs, List<ScoreRun>> { [BatchedGraphs.Transformer] = [], [BatchedGraphs.Sessions] = [] };
         var rowRuns = new List<ScoreRun>();
         var pairRatios = new List<double>();
+        var transformerOfSessions = new List<double>();
         using (var chain = new OrtChain(onnx, settings.Threads))
         {
             for (int r = 0; r < settings.ScoreRepeats; r++)
             {
                 double ort = chain.Measure(batched, batch, 1).Median;
-                runs.Add(ScoreFromFiles.Run(onnx, pngs, settings.ScoreFiles, workDir, settings.Threads));
-                pairRatios.Add(runs[^1].ImagesPerSecond / ort);
+                BatchedGraphs[] order = r % 2 == 0 ? [BatchedGraphs.Transformer, BatchedGraphs.Sessions] : [BatchedGraphs.Sessions, BatchedGraphs.Transformer];
+                foreach (var graphs in order)
+                    runs[graphs].Add(ScoreFromFiles.Run(onnx, pngs, settings.ScoreFiles, workDir, settings.Threads, graphs: graphs));
+                pairRatios.Add(runs[ImageScorers.DefaultBatchedGraphs][^1].ImagesPerSecond / ort);
+                transformerOfSessions.Add(runs[BatchedGraphs.Transformer][^1].ImagesPerSecond / runs[BatchedGraphs.Sessions][^1].ImagesPerSecond);
                 rowRuns.Add(ScoreFromFiles.Run(onnx, pngs, settings.ScoreFiles, workDir, settings.Threads, batchSize: 1));
             }
         }
         Directory.Delete(pngs, recursive: true);
         string files = $"on {settings.ScoreFiles} PNG files ({source.Channels}×{source.Height}×{source.Width}, repeating the data set), " +
             $"its summary.json images/s (file check, ML.NET image steps, graphs, codes/metrics CSV, reconstruction PNGs; not start-up); ";
-        paths.Add(new(InferenceResult.ScoreFiles, BatchedImageScorer.DefaultBatchSize,
-            $"`vqvae-score score --threads {settings.Threads}` child process (its default: ML.NET's image steps, then one ONNX Runtime call per graph " +
-            $"for each batch of {BatchedImageScorer.DefaultBatchSize}, sessions warmed up at start-up) " + files + Runs(runs),
-            new Samples(runs.Select(r => r.ImagesPerSecond).ToArray())));
+        paths.Add(new(InferenceResult.ScoreFilesTransformer, BatchedImageScorer.DefaultBatchSize,
+            $"`vqvae-score score --graphs transformer --threads {settings.Threads}` child process (ML.NET's image steps, then one ML.NET row per batch " +
+            $"of {BatchedImageScorer.DefaultBatchSize} through ApplyOnnxModel's three graphs, their batch dimension fixed by shapeDictionary; warmed up at start-up) " +
+            files + Runs(runs[BatchedGraphs.Transformer]),
+            new Samples(runs[BatchedGraphs.Transformer].Select(r => r.ImagesPerSecond).ToArray())));
+        paths.Add(new(InferenceResult.ScoreFilesSessions, BatchedImageScorer.DefaultBatchSize,
+            $"`vqvae-score score --graphs sessions --threads {settings.Threads}` child process (ML.NET's image steps, then one call of its own ONNX Runtime " +
+            $"session per graph for each batch of {BatchedImageScorer.DefaultBatchSize}, sessions warmed up at start-up) " + files + Runs(runs[BatchedGraphs.Sessions]),
+            new Samples(runs[BatchedGraphs.Sessions].Select(r => r.ImagesPerSecond).ToArray())));
         paths.Add(new(InferenceResult.ScoreFilesRows, 1,
             $"`vqvae-score score --batch-size 1 --threads {settings.Threads}` child process (the whole ML.NET pipeline through a PredictionEngine, one image at a time) " +
             files + Runs(rowRuns),
             new Samples(rowRuns.Select(r => r.ImagesPerSecond).ToArray())));
 
-        return new InferenceResult(preset, ModelFlops.Of(config), paths, new Samples(pairRatios));
+        return new InferenceResult(preset, ModelFlops.Of(config), paths, new Samples(pairRatios), new Samples(transformerOfSessions));
     }
 
     /// <summary>

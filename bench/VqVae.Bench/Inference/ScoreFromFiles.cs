@@ -14,13 +14,15 @@ public sealed record ScoreRun(int Images, double ImagesPerSecond, double WallSec
 public static class ScoreFromFiles
 {
     /// <param name="batchSize">null: `score`'s default (batched); 1: ML.NET's PredictionEngine, one image at a time.</param>
-    public static ScoreRun Run(string onnxFolder, string pngFolder, int expected, string workDir, int threads, int? batchSize = null)
+    /// <param name="graphs">null: `score`'s default batched path; otherwise `--graphs` that one.</param>
+    public static ScoreRun Run(string onnxFolder, string pngFolder, int expected, string workDir, int threads, int? batchSize = null, BatchedGraphs? graphs = null)
     {
         var outDir = Path.Combine(workDir, "scored");
         List<string> args = ["score", "--model", onnxFolder, "--images", pngFolder, "--out", outDir, "--force", "--threads", $"{threads}"];
         if (batchSize is int n) args.AddRange(["--batch-size", $"{n}"]);
+        if (graphs is { } g) args.AddRange(["--graphs", g.ToString().ToLowerInvariant()]);
         var run = MonitoredProcess.Run("vqvae-score.dll", args, workDir)
-            .EnsureSucceeded("vqvae-score score" + (batchSize is int b ? $" --batch-size {b}" : ""));
+            .EnsureSucceeded("vqvae-score score" + (batchSize is int b ? $" --batch-size {b}" : "") + (graphs is { } h ? $" --graphs {h}" : ""));
         var summary = RunSummary.FromJson(File.ReadAllText(Path.Combine(outDir, FolderScorer.SummaryFile)));
         if (summary.Scored != expected)
             throw new InvalidDataException($"vqvae-score scored {summary.Scored} of {summary.Found} files, expected {expected}");

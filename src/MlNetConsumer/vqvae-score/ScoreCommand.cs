@@ -5,7 +5,7 @@ using VqVaeMl.MlNet.Scoring;
 
 namespace VqVaeMl.MlNet.Cli;
 
-/// <summary>`score --model DIR --images FOLDER --out DIR [--gpu ID] [--no-cpu-fallback] [--force] [--shard I/N] [--batch-size N] [--threads N]`.</summary>
+/// <summary>`score --model DIR --images FOLDER --out DIR [--gpu ID] [--no-cpu-fallback] [--force] [--shard I/N] [--batch-size N] [--graphs transformer|sessions] [--threads N]`.</summary>
 internal static class ScoreCommand
 {
     public static Command Create(TextWriter stdout, TextWriter stderr)
@@ -23,24 +23,35 @@ internal static class ScoreCommand
             Description = $"images per ONNX Runtime call (default {BatchedImageScorer.DefaultBatchSize}); 1 scores one image at a time through ML.NET's PredictionEngine",
             DefaultValueFactory = _ => BatchedImageScorer.DefaultBatchSize,
         };
+        var graphs = new Option<string?>("--graphs")
+        {
+            Description = $"how a batch goes through the graphs: transformer (ML.NET's ApplyOnnxModel, one row per batch) or sessions (ONNX Runtime sessions of its own); default {ImageScorers.DefaultBatchedGraphs.ToString().ToLowerInvariant()}",
+        };
         var threads = new Option<int?>("--threads") { Description = "ONNX Runtime intra-op threads per graph (default: one per physical core)" };
         var command = new Command("score", "Score a folder of images: codes, reconstructions, per-image MSE/PSNR.")
         {
-            model, images, output, gpu, noFallback, verbose, force, shard, batchSize, threads,
+            model, images, output, gpu, noFallback, verbose, force, shard, batchSize, graphs, threads,
         };
         command.SetAction(parse => ScoreCli.Guarded(stderr, () => Run(
             parse.GetValue(model)!, parse.GetValue(images)!, parse.GetValue(output)!, parse.GetValue(gpu),
             !parse.GetValue(noFallback), parse.GetValue(verbose), parse.GetValue(force), parse.GetValue(shard),
-            parse.GetValue(batchSize), parse.GetValue(threads), stdout, stderr)));
+            parse.GetValue(batchSize), parse.GetValue(graphs), parse.GetValue(threads), stdout, stderr)));
         return command;
     }
 
     static int Run(string modelDir, string imagesDir, string outputDir, int? gpu, bool fallbackToCpu, bool nativeLog, bool force,
-        string? shardText, int batchSize, int? threads, TextWriter stdout, TextWriter stderr)
+        string? shardText, int batchSize, string? graphsText, int? threads, TextWriter stdout, TextWriter stderr)
     {
         // Every refusal comes before any scoring and before anything is written.
         if (batchSize < 1) throw new UsageException($"--batch-size {batchSize}: must be at least 1");
         if (threads < 1) throw new UsageException($"--threads {threads}: must be at least 1");
+        var graphs = graphsText switch
+        {
+            null => ImageScorers.DefaultBatchedGraphs,
+            "transformer" => BatchedGraphs.Transformer,
+            "sessions" => BatchedGraphs.Sessions,
+            _ => throw new UsageException($"--graphs {graphsText}: must be transformer or sessions"),
+        };
         OptionLimits.Threads("--threads", threads);
         var shard = shardText is null ? Shard.All : Shard.Parse(shardText);
         var model = VqVaeModelFolder.Open(modelDir);
@@ -57,7 +68,7 @@ internal static class ScoreCommand
         {
             GpuDeviceId = gpu, FallbackToCpu = fallbackToCpu, NativeLog = nativeLog, ReconstructionImage = false, IntraOpThreads = threads,
         };
-        using var scorer = CreateScorer(model, options, batchSize);
+        using var scorer = ImageScorers.Create(new MLContext(seed: 0), model, options, batchSize, graphs);
         ScoreCli.ReportProvider(stderr, scorer.Provider);
 
         // Recorded in summary.json so that `merge` can tell the shards of one run from others.
@@ -84,14 +95,5 @@ internal static class ScoreCommand
             stdout.WriteLine(string.Format(inv, "mean MSE {0:G4}, mean PSNR {1:F2} dB", mse, summary.MeanPsnr));
         stdout.WriteLine($"wrote {output}");
         return summary.Failed > 0 ? ScoreCli.SomeFailed : ScoreCli.Ok;
-    }
-
-    /// <summary>Batch 1 is ML.NET's own row path (the whole fitted pipeline); larger batches call ONNX Runtime once per batch.</summary>
-    static IImageScorer CreateScorer(VqVaeModelFolder model, VqVaePipelineOptions options, int batchSize)
-    {
-        var context = new MLContext(seed: 0);
-        return batchSize == 1
-            ? new RowImageScorer(VqVaeScoringModel.ForImages(context, model, options), model)
-            : new BatchedImageScorer(context, model, options, batchSize);
     }
 }

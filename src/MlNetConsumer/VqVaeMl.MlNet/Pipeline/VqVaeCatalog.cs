@@ -36,6 +36,32 @@ public static class VqVaeCatalog
         catalog.ApplyGraph(model.DecoderPath, [OnnxContract.Codes], [OnnxContract.Reconstruction], options);
 
     /// <summary>
+    /// `image` → encoder → quantizer → decoder with every graph's batch dimension fixed at <paramref name="batchSize"/>
+    /// (ApplyOnnxModel's shapeDictionary): each row holds a whole batch, `image` a vector of batchSize·C·H·W
+    /// values, and each graph runs once per row. ML.NET reads an unknown leading dimension as 1, so a batch
+    /// through ApplyOnnxModel has to be a fixed one; a shorter batch is padded to it.
+    /// </summary>
+    public static EstimatorChain<ITransformer> VqVaeBatchedGraphs(this TransformsCatalog catalog,
+        VqVaeModelFolder model, int batchSize, VqVaePipelineOptions? options = null)
+    {
+        if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "the batch size must be at least 1");
+        var c = model.Config;
+        var shapes = new Dictionary<string, int[]>
+        {
+            [OnnxContract.Image] = [batchSize, .. c.ImageShape],
+            [OnnxContract.ZE] = [batchSize, .. c.LatentShape],
+            [OnnxContract.Codes] = [batchSize, .. c.CodeShape],
+            [OnnxContract.ZQ] = [batchSize, .. c.LatentShape],
+            [OnnxContract.Reconstruction] = [batchSize, .. c.ImageShape],
+        };
+        return Chain([
+            catalog.ApplyGraph(model.EncoderPath, [OnnxContract.Image], [OnnxContract.ZE], options, shapes),
+            catalog.ApplyGraph(model.QuantizerPath, [OnnxContract.ZE], [OnnxContract.Codes], options, shapes),
+            catalog.ApplyGraph(model.DecoderPath, [OnnxContract.Codes], [OnnxContract.Reconstruction], options, shapes),
+        ]);
+    }
+
+    /// <summary>
     /// `reconstruction` → ConvertToImage → an MLImage. ConvertToImage casts each value to a byte and, when it
     /// scales, also zeroes alpha; so values are brought to 0..255 (+0.5 to round) beforehand and it runs
     /// unscaled, and a grey plane is repeated into R, G and B (one plane alone would become a red image).
@@ -105,7 +131,7 @@ public static class VqVaeCatalog
         steps.Aggregate(new EstimatorChain<ITransformer>(), (chain, step) => chain.Append(step));
 
     static OnnxScoringEstimator ApplyGraph(this TransformsCatalog catalog, string modelFile,
-        string[] inputs, string[] outputs, VqVaePipelineOptions? options)
+        string[] inputs, string[] outputs, VqVaePipelineOptions? options, IDictionary<string, int[]>? shapes = null)
     {
         options ??= VqVaePipelineOptions.Default;
         // ML.NET's own refusal is a long stack of wrapped ORT errors, its fallback prints ORT's native log
@@ -119,6 +145,7 @@ public static class VqVaeCatalog
             GpuDeviceId = options.GpuDeviceId,
             FallbackToCpu = options.FallbackToCpu,
             IntraOpNumThreads = options.IntraOpThreads,
+            ShapeDictionary = shapes,
         });
     }
 }

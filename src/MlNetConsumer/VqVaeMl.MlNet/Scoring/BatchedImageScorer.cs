@@ -14,13 +14,12 @@ public sealed class BatchedImageScorer : IImageScorer
     /// <summary>`score`'s default batch size; see docs/CLI.md, `vqvae-score`, for how it was chosen.</summary>
     public const int DefaultBatchSize = 64;
 
-    readonly PixelLoader loader;
+    readonly BatchInput input;
     readonly OrtGraphChain graphs;
-    readonly ImageBatch batch;
 
-    public int BatchSize { get; }
+    public int BatchSize => input.Batch.Capacity;
     /// <summary>Where the graphs run, chosen as the pipeline chooses (see ExecutionProviderProbe).</summary>
-    public ExecutionProviderChoice Provider { get; }
+    public ExecutionProviderChoice Provider => input.Provider;
     public string ExecutionProvider => Provider.Provider;
 
     /// <summary>
@@ -34,16 +33,8 @@ public sealed class BatchedImageScorer : IImageScorer
     /// <param name="spinning">ONNX Runtime's session.intra_op.allow_spinning, for measuring it.</param>
     internal BatchedImageScorer(MLContext context, VqVaeModelFolder model, VqVaePipelineOptions? options, int batchSize, bool spinning)
     {
-        if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "the batch size must be at least 1");
-        if (!model.HasEncoder)
-            throw new InvalidOperationException($"{model.Folder}: opened for decoding only; open it with VqVaeModelFolder.Open to score images");
-        options ??= VqVaePipelineOptions.Default;
-        Provider = ExecutionProviderProbe.Choose(model, options);
-        options = Provider.Apply(options);
-        BatchSize = batchSize;
-        loader = new PixelLoader(context, model, options);
-        graphs = new OrtGraphChain(model, ExecutionProvider, options, spinning);
-        batch = new ImageBatch(batchSize, model.PixelCount, model.CodeCount);
+        input = new BatchInput(context, model, options, batchSize);
+        graphs = new OrtGraphChain(model, ExecutionProvider, input.Options, spinning);
         graphs.WarmUp(batchSize, model.PixelCount, model.CodeCount);
     }
 
@@ -60,11 +51,7 @@ public sealed class BatchedImageScorer : IImageScorer
 
     public ImageBatch Score(IReadOnlyList<string> paths)
     {
-        batch.Reset(paths.Count);
-        // One thread: reading the files on two, between the graph calls, was no faster on a 2-core machine.
-        // A bad file fails alone: the batch is made of the others.
-        loader.Load(paths, batch);
-        batch.Pack();
+        var batch = input.Load(paths);
         if (batch.Scored > 0)
             graphs.Run(batch.Scored, batch.PixelRows, batch.CodeRows, batch.ReconstructionRows);
         return batch;

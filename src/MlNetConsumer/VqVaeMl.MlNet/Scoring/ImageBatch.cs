@@ -77,6 +77,8 @@ public sealed class ImageBatch
 
     /// <summary>The first Scored rows of each tensor, as the graphs take them.</summary>
     internal Memory<float> PixelRows => pixels.AsMemory(0, Scored * PixelCount);
+    /// <summary>The whole pixel tensor, Capacity rows: the scored rows first, the rest left from earlier batches.</summary>
+    internal float[] PixelTensor => pixels;
     internal Memory<long> CodeRows => codes.AsMemory(0, Scored * CodeCount);
     internal Memory<float> ReconstructionRows => reconstructions.AsMemory(0, Scored * PixelCount);
 

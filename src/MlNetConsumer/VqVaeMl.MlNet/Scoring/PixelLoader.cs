@@ -15,7 +15,7 @@ namespace VqVaeMl.MlNet.Scoring;
 /// leaves one bitmap per image to the finalizer: ML.NET's MLImage.CloneWithGrayscale (5.0.1 and 6.0.0) allocates an
 /// SKBitmap it never uses nor disposes, out of any caller's reach.)
 /// </remarks>
-internal sealed class PixelLoader
+internal sealed class PixelLoader : IPixelLoader
 {
     // The cursor reads this list: refilled for each batch, enumerated anew by each cursor.
     readonly List<VqVaeImageInput> rows = [];
@@ -91,6 +91,13 @@ internal sealed class PixelLoader
         single.LoadRow(0).CopyTo(pixels);
         return null;
     }
+
+    /// <summary>
+    /// The batched scorers' loader: Skia directly where it gives the image steps' pixels (<see cref="SkiaPixelLoader.Covers"/>),
+    /// the fitted ML.NET steps otherwise.
+    /// </summary>
+    public static IPixelLoader ForBatches(MLContext context, VqVaeModelFolder model, VqVaePipelineOptions options) =>
+        SkiaPixelLoader.Covers(options) ? new SkiaPixelLoader(model, options) : new PixelLoader(context, model, options);
 
     /// <summary>What reading or decoding one file can throw in ML.NET's image steps (say, a file gone since the check).</summary>
     internal static bool IsFileFailure(Exception e) =>

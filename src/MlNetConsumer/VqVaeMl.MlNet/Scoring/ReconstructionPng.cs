@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using SkiaSharp;
 
 namespace VqVaeMl.MlNet.Scoring;
@@ -12,6 +13,16 @@ public static class ReconstructionPng
     public static byte ToByte(float value) => (byte)Math.Clamp(value * 255f + 0.5f, 0f, 255f);
 
     public static byte[] Encode(ReadOnlySpan<float> planes, int channels, int height, int width)
+    {
+        using var data = EncodeData(planes, channels, height, width);
+        return data.ToArray();
+    }
+
+    /// <summary>
+    /// Skia's PNG encoding with its default options (all row filters, zlib level 6), as SKImage.Encode(Png)
+    /// writes it, from a pixmap over the bytes: no image object, no copy of the pixels.
+    /// </summary>
+    internal static SKData EncodeData(ReadOnlySpan<float> planes, int channels, int height, int width)
     {
         int plane = height * width;
         if (channels is not (1 or 3) || planes.Length != channels * plane)
@@ -32,9 +43,17 @@ public static class ReconstructionPng
                 pixels[4 * i + 3] = 255;
             }
         }
-        using var image = SKImage.FromPixelCopy(info, pixels, info.RowBytes);
-        using var data = image.Encode(SKEncodedImageFormat.Png, 100);
-        return data.ToArray();
+        var pinned = GCHandle.Alloc(pixels, GCHandleType.Pinned);
+        try
+        {
+            using var pixmap = new SKPixmap(info, pinned.AddrOfPinnedObject(), info.RowBytes);
+            return pixmap.Encode(new SKPngEncoderOptions(SKPngEncoderFilterFlags.AllFilters, zLibLevel: 6))
+                ?? throw new InvalidOperationException("Skia could not encode the reconstruction as PNG");
+        }
+        finally
+        {
+            pinned.Free();
+        }
     }
 
     /// <summary>Where an image's reconstruction goes: PNG names are kept, other files get ".png" appended.</summary>

@@ -84,12 +84,13 @@ public sealed class ReconstructionWriter : IDisposable
     {
         try
         {
+            var folders = new HashSet<string>();
             await foreach (var group in queue.Reader.ReadAllAsync())
             {
                 try
                 {
                     for (int i = 0; i < group.Paths.Count; i++)
-                        FolderScorer.WritePng(outputFolder, group.Paths[i], group.Planes.AsSpan(i * planeSize, planeSize), channels, height, width);
+                        FolderScorer.WritePng(outputFolder, group.Paths[i], group.Planes.AsSpan(i * planeSize, planeSize), channels, height, width, folders);
                 }
                 finally
                 {

@@ -7,7 +7,8 @@ public static class SquaredDistances
 {
     /// <summary>
     /// Squared L2 distance of each row of <paramref name="z"/> [M, D] to each row of <paramref name="codes"/>
-    /// [K, D], written as ‖z‖² − 2·z·Eᵀ + ‖E‖² so the work is one matrix product (the exported graph uses the same form).
+    /// [K, D], written as ‖z‖² − 2·z·Eᵀ + ‖E‖² so the work is one matrix product (the exported graph computes the same
+    /// less ‖z‖², which is the same for every code of a row).
     /// </summary>
     public static Tensor Compute(Tensor z, Tensor codes) =>
         z.pow(2).sum(1, keepdim: true) - 2 * z.matmul(codes.t()) + codes.pow(2).sum(1).unsqueeze(0);

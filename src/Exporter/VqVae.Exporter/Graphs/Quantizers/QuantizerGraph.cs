@@ -57,21 +57,22 @@ public abstract class QuantizerGraph(ModelConfig config)
     }
 
     /// <summary>
-    /// Nearest code of each row of z [M, D] by squared L2, written ‖z‖² − 2·z·Eᵀ + ‖E‖² with one MatMul
-    /// (as <see cref="SquaredDistances"/>); the first of equal distances wins, as in torch.argmin.
+    /// Nearest code of each row of z [M, D] by squared L2, ‖z‖² − 2·z·Eᵀ + ‖E‖², as one Gemm and an ArgMin:
+    /// ‖z‖² is the same for every code of a row, so it is left out, and the Gemm computes ‖E‖² − 2·z·Eᵀ from two
+    /// initializers, −2·Eᵀ laid out [D, K] as ONNX Runtime's Gemm reads B, and ‖E‖² [K] as its bias.
+    /// (Scaling by −2 is exact in float.) The first of equal distances wins, as in torch.argmin; the sums
+    /// are grouped otherwise than Torch's, so an exact tie may go the other way, as the verifier allows.
     /// </summary>
     protected static string Nearest(ModuleOnnxMapper m, VectorQuantizer vq, string z, string prefix)
     {
         var g = m.Graph;
-        var codebook = m.Parameter(vq, "weight", vq.weight);
-        var zSquared = g.AddNode("ReduceSumSquare", new[] { z }, $"{prefix}.z_sq", Attr.Ints("axes", 1), Attr.Int("keepdims", 1));
-        var codebookT = g.AddNode("Transpose", new[] { codebook }, $"{codebook}.T", Attr.Ints("perm", 1, 0));
-        var dot = g.AddNode("MatMul", new[] { z, codebookT }, $"{prefix}.z_dot_e");
-        var two = g.IsDefined("quantizer.two") ? "quantizer.two" : g.AddInitializer("quantizer.two", new[] { 2f }, Array.Empty<long>());
-        var twoDot = g.AddNode("Mul", new[] { dot, two }, $"{prefix}.two_z_dot_e");
-        var eSquared = g.AddNode("ReduceSumSquare", new[] { codebook }, $"{codebook}.sq", Attr.Ints("axes", 1), Attr.Int("keepdims", 0));
-        var partial = g.AddNode("Sub", new[] { zSquared, twoDot }, $"{prefix}.partial");
-        var distances = g.AddNode("Add", new[] { partial, eSquared }, $"{prefix}.distances");
+        using var scope = TorchSharp.torch.NewDisposeScope();
+        using var noGrad = TorchSharp.torch.no_grad();
+        var weight = vq.weight.detach().cpu();
+        // The quantizer's own constants, under its prefix: computed from the codebook, not parameters themselves.
+        var minusTwoT = g.AddInitializer($"{prefix}.codebook_minus_2_t", (weight.t() * -2f).contiguous(), "−2·Eᵀ [D, K]");
+        var squared = g.AddInitializer($"{prefix}.codebook_sq", weight.pow(2).sum(1), "‖E‖² [K]");
+        var distances = g.AddNode("Gemm", new[] { z, minusTwoT, squared }, $"{prefix}.distances_less_z_sq");
         return g.AddNode("ArgMin", new[] { distances }, $"{prefix}.flat_codes",
             Attr.Int("axis", 1), Attr.Int("keepdims", 0), Attr.Int("select_last_index", 0));
     }
