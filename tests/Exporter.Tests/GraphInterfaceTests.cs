@@ -1,7 +1,7 @@
-using VqVae.Exporter.Graphs;
 using Microsoft.ML.OnnxRuntime;
 using Onnx;
 using TorchSharp;
+using VqVae.Exporter.Graphs;
 
 namespace VqVae.Exporter.Tests;
 

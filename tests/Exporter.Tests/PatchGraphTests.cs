@@ -1,6 +1,6 @@
+using Google.Protobuf;
 using Microsoft.ML.OnnxRuntime;
 using Onnx;
-using Google.Protobuf;
 using VqVae.Exporter.Graphs;
 using VqVae.Exporter.Verification;
 

@@ -21,7 +21,11 @@ public class DecoderPathRunTests
         var options = Presets.Get(preset) with
         {
             DataPath = preset.StartsWith("mnist") ? TestData.MnistDir : TestData.PokemonDir,
-            Epochs = 2, MaxStepsPerEpoch = 1, BatchSize = 64, Device = ComputeDevice.Cpu, KmeansBatches = 2,
+            Epochs = 2,
+            MaxStepsPerEpoch = 1,
+            BatchSize = 64,
+            Device = ComputeDevice.Cpu,
+            KmeansBatches = 2,
         };
         var (train, validation) = TrainingData.Load(options);
         var trainImages = TrainingData.ToTensor(train.Take(0, Math.Min(train.Count, 2 * options.BatchSize)));
