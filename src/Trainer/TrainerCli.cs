@@ -27,6 +27,7 @@ public static class TrainerCli
         var root = new RootCommand("VqVaeMl trainer: fetch the data sets and train the VQ-VAE with TorchSharp.");
         root.Subcommands.Add(FetchDataCommand.Create());
         root.Subcommands.Add(TrainCommand.Create());
+        root.Subcommands.Add(ImportPyTorchCommand.Create());
         root.Subcommands.Add(FloorCommand.Create());
         root.Subcommands.Add(ReportCommand.Create());
         root.Subcommands.Add(PriorCommand.Create());

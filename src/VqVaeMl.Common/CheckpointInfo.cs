@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace VqVaeMl.Common;
 
@@ -9,6 +10,9 @@ public sealed record CheckpointInfo
     public int Epoch { get; init; }
     public EpochMetrics? Metrics { get; init; }
     public TrainingSettings? Training { get; init; }
+    /// <summary>The files a model was imported from (a PyTorch state dict, or torch.onnx graphs and a codebook); absent for a model trained here.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<ImportedFile>? ImportedFrom { get; init; }
     public string Producer { get; init; } = ProducerName;
 
     public static string ProducerName =>

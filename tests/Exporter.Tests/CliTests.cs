@@ -13,13 +13,7 @@ public sealed class CliTests(TrainedModels models) : IDisposable
 
     public void Dispose() => Directory.Delete(scratch, recursive: true);
 
-    (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var code = ExportCli.Run(args, output, error);
-        return (code, output.ToString(), error.ToString());
-    }
+    static (int Code, string Out, string Err) Run(params string[] args) => ExportCliRunner.Run(args);
 
     [Fact]
     public void Exports_and_verifies_a_training_folder()

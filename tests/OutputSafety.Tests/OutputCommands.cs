@@ -34,6 +34,9 @@ internal static class OutputCommands
     static readonly Input Checkpoint = new("the run's checkpoint", World.Best);
     static readonly Input RunData = new("the run's data folder", World.Data);
     static readonly Input GraphsFolder = new("the graphs' folder", World.Graphs);
+    // The folder a user keeps a PyTorch file in may hold the import's output (models/NAME beside best_model_mnist),
+    // but may not be it: replacing it would delete the file.
+    static readonly Input PyTorchFolder = new("the folder of the PyTorch files", World.PyTorch, HoldsDefaultOutput: true);
 
     static string[] TrainOn(string data, string output) =>
     [
@@ -49,6 +52,11 @@ internal static class OutputCommands
             new(TrainerCli.Tool, OutputKind.Folder, "--out", o => TrainOn(World.Images, o), new Input("image folder", World.Images)),
             new(TrainerCli.Tool, OutputKind.Folder, "--out", o => [.. TrainOn(World.Data, o), "--classifier", World.Classifier],
                 new Input("data folder", World.Data), new Input("classifier folder", World.Classifier)),
+        ],
+        ["vqvae-train import-pytorch"] =
+        [
+            new(TrainerCli.Tool, OutputKind.Folder, "--out", o => ["--state-dict", World.StateDict, "--data", World.Data, "--out", o, "--device", "cpu", "--threads", "1"],
+                new Input("state dict", World.StateDict, IsFolder: false), PyTorchFolder, new Input("data folder", World.Data)),
         ],
         ["vqvae-train prior"] =
         [
@@ -74,6 +82,13 @@ internal static class OutputCommands
         [
             new(VqVaeOnnxExporter.Tool, OutputKind.Folder, "--out", o => ["--model", World.Run, "--out", o],
                 Run, Checkpoint, new Input("the run's prior", World.Prior), RunData),
+        ],
+        ["vqvae-export import"] =
+        [
+            new(VqVaeOnnxExporter.Tool, OutputKind.Folder, "--out", o =>
+                ["--encoder", World.ForeignEncoder, "--decoder", World.ForeignDecoder, "--codebook", World.ForeignCodebook, "--out", o],
+                new Input("encoder graph", World.ForeignEncoder, IsFolder: false), new Input("decoder graph", World.ForeignDecoder, IsFolder: false),
+                new Input("codebook", World.ForeignCodebook, IsFolder: false), PyTorchFolder),
         ],
         ["vqvae-score score"] =
         [

@@ -32,6 +32,12 @@ internal static class World
     public const string Shard1 = "shard-1";
     public const string Codes = "shard-0/codes.csv";
     public const string Classifier = "classifier";
+    /// <summary>A model trained in PyTorch, as the import commands take it: its state dict, torch.onnx graphs and codebook.</summary>
+    public const string PyTorch = "pytorch";
+    public const string StateDict = "pytorch/state_dict.pt";
+    public const string ForeignEncoder = "pytorch/encoder.onnx";
+    public const string ForeignDecoder = "pytorch/decoder.onnx";
+    public const string ForeignCodebook = "pytorch/codebook.npy";
 
     /// <summary>The outputs in the world and the name in each one's manifest.</summary>
     public static readonly (string Path, string Tool)[] Outputs =
@@ -43,7 +49,7 @@ internal static class World
     public static void Build(string root, TrainedModel model)
     {
         torch.set_num_threads(1);
-        WriteMnist(Path.Combine(root, Data));
+        RandomMnist.Write(Path.Combine(root, Data), trainCount: 12, testCount: 4);
         var images = Directory.CreateDirectory(Path.Combine(root, Images)).FullName;
         for (int i = 0; i < 4; i++) BadFiles.WritePng(Path.Combine(images, $"digit-{i}.png"), 28, (byte)(40 + i * 50));
         var run = Path.Combine(root, Run);
@@ -57,25 +63,15 @@ internal static class World
             int code = ScoreCli.Run(["score", "--model", run, "--images", images, "--out", Path.Combine(root, shard), "--shard", $"{index}/2"], stdout, stderr);
             if (code != 0) throw new InvalidOperationException($"scoring {shard} of the world failed: {stderr}");
         }
+        Directory.CreateDirectory(Path.Combine(root, PyTorch));
+        foreach (var file in new[] { StateDict, ForeignEncoder, ForeignDecoder, ForeignCodebook })
+            File.Copy(PyTorchFixtures.File(PyTorchFixtures.Mnist, Path.GetFileName(file)), Path.Combine(root, file));
         using var classifier = new DigitClassifier();
         OutputFolder.Write(Path.Combine(root, Classifier), ClassifierCommand.TrainTool, temp =>
         {
             classifier.save(Path.Combine(temp, ClassifierTraining.WeightsFile));
             File.WriteAllText(Path.Combine(temp, ClassifierCommand.AccuracyFile), "validation accuracy 0.1000 on 4 digits\n");
         });
-    }
-
-    static void WriteMnist(string folder)
-    {
-        Directory.CreateDirectory(folder);
-        var rng = new Random(3);
-        foreach (var (images, labels, count) in new[] { (MnistDataset.TrainImages, MnistDataset.TrainLabels, 12), (MnistDataset.TestImages, MnistDataset.TestLabels, 4) })
-        {
-            var pixels = new byte[count * 28 * 28];
-            rng.NextBytes(pixels);
-            IdxWriter.WriteImages(Path.Combine(folder, images), pixels, count, 28, 28);
-            IdxWriter.WriteLabels(Path.Combine(folder, labels), Enumerable.Range(0, count).Select(i => (byte)(i % 10)).ToArray());
-        }
     }
 
     /// <summary>A run as `train` leaves it: best/ and last/ checkpoints, metrics.csv, the manifest.</summary>

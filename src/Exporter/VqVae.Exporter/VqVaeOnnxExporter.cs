@@ -107,7 +107,7 @@ public static class VqVaeOnnxExporter
         };
     }
 
-    static ExportedGraph Describe(string file, string path, ModelProto proto) => new(
+    internal static ExportedGraph Describe(string file, string path, ModelProto proto) => new(
         file, path,
         proto.Graph.Input.Select(Describe).ToList(),
         proto.Graph.Output.Select(Describe).ToList(),

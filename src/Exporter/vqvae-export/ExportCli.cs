@@ -48,6 +48,7 @@ public static class ExportCli
         {
             model, outDir, verify, force, int8, int8Encoder,
         };
+        root.Subcommands.Add(ImportCommand.Create(output, error));
         root.Validators.Add(result =>
         {
             if (result.GetValue(int8Encoder) && !result.GetValue(int8)) result.AddError("--int8-encoder: needs --int8");

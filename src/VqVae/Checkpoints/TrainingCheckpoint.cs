@@ -31,11 +31,12 @@ public static class TrainingCheckpoint
     ];
 
     /// <summary>best/: the weights and config.json, enough to export, score or report.</summary>
-    public static void SaveBest(string runDir, TrainingLoop loop, EpochMetrics metrics) =>
+    /// <param name="metrics">null for the start of an imported run measured on no images: config.json then has no figures.</param>
+    public static void SaveBest(string runDir, TrainingLoop loop, EpochMetrics? metrics) =>
         Checkpoint.Save(Path.Combine(runDir, Checkpoint.BestFolder), loop.Model, Info(loop, metrics));
 
     /// <summary>last/: config.json and every part --resume needs.</summary>
-    public static void SaveLast(string runDir, TrainingLoop loop, EpochMetrics metrics) =>
+    public static void SaveLast(string runDir, TrainingLoop loop, EpochMetrics? metrics) =>
         Checkpoint.Write(Path.Combine(runDir, Checkpoint.LastFolder), Checkpoint.ConfigFile, Info(loop, metrics).ToJson(), LastParts(loop));
 
     /// <summary>Continues a run from its last/: weights, optimizer state, epochs done, best so far, history.</summary>
@@ -67,16 +68,18 @@ public static class TrainingCheckpoint
             ValidationFraction = t.ValidationFraction,
             Adversarial = t.Adversarial,
             DecoderPath = t.DecoderPath,
+            ImportedFrom = saved.ImportedFrom,
         };
     }
 
     /// <summary>config.json of an epoch: the model, the epoch's figures and the settings <see cref="ResumedOptions"/> reads back.</summary>
-    static CheckpointInfo Info(TrainingLoop loop, EpochMetrics metrics) => new()
+    static CheckpointInfo Info(TrainingLoop loop, EpochMetrics? metrics) => new()
     {
         Model = loop.Options.Model,
-        Epoch = metrics.Epoch,
+        Epoch = metrics?.Epoch ?? loop.CompletedEpochs,
         Metrics = metrics,
         Training = Settings(loop.Options, loop.Device),
+        ImportedFrom = loop.Options.ImportedFrom,
     };
 
     static TrainingSettings Settings(TrainingOptions o, Device device) => new()

@@ -60,6 +60,7 @@ public sealed class VqVaeModel : Module<Tensor, VqVaeOutput>
             Arch.Patch => ((Module<Tensor, Tensor>)new PatchEncoder(config.Channels, config.HiddenSize, config.PatchSize),
                            (Module<Tensor, Tensor>)new PatchDecoder(config.HiddenSize, config.Channels, config.PatchSize)),
             Arch.Conv => (new ConvEncoder(config), new ConvDecoder(config)),
+            Arch.Imported => throw new InvalidDataException("an imported model (arch imported) is its graphs only: it has no TorchSharp layers to load, train or export"),
             _ => throw new ArgumentOutOfRangeException(nameof(config), config.Arch, "unknown architecture"),
         };
         // Built after encoder and decoder: the random initialisation draws in the order it always has.

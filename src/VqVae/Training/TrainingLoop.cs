@@ -104,22 +104,53 @@ public sealed class TrainingLoop
                 MetricsCsv.Write(Path.Combine(outDir, MetricsFile), History.Append(metrics));
                 throw new TrainingDivergedException(epoch, trainLoss, metrics.ValidationLoss, options.LearningRate, CompletedEpochs);
             }
-            History.Add(metrics);
             CompletedEpochs = epoch;
-            bool isBest = metrics.ValidationMse < BestMse;
-            if (isBest)
-            {
-                BestMse = metrics.ValidationMse;
-                TrainingCheckpoint.SaveBest(outDir, this, metrics);
-            }
-            TrainingCheckpoint.SaveLast(outDir, this, metrics);
-            MetricsCsv.Write(Path.Combine(outDir, MetricsFile), History);
+            bool isBest = SaveEpoch(outDir, metrics);
             // Without this the process's RSS climbed by 650 MB over the first epochs (freed
             // activations kept by the C heap) and each epoch's peak with it; see NativeHeap.
             NativeHeap.Trim();
             observer?.EpochDone(metrics, isBest);
         }
         return History;
+    }
+
+    /// <summary>
+    /// Writes the run as it stands after an epoch: its metrics row, best/ when the validation MSE is the best so far,
+    /// last/ with the optimizer and the trainer state. Returns whether best/ was written.
+    /// </summary>
+    bool SaveEpoch(string outDir, EpochMetrics metrics)
+    {
+        History.Add(metrics);
+        bool isBest = metrics.ValidationMse < BestMse;
+        if (isBest)
+        {
+            BestMse = metrics.ValidationMse;
+            TrainingCheckpoint.SaveBest(outDir, this, metrics);
+        }
+        TrainingCheckpoint.SaveLast(outDir, this, metrics);
+        MetricsCsv.Write(Path.Combine(outDir, MetricsFile), History);
+        return isBest;
+    }
+
+    /// <summary>
+    /// Writes epoch 0 of a run whose weights were put into <see cref="Model"/> from elsewhere (an imported state dict):
+    /// best/ and last/ (a fresh optimizer, no epoch done) as after an epoch, so `train --resume` trains on from them.
+    /// With validation images, their metrics are the run's one metrics.csv row and best/ stays until training beats
+    /// them; without, there is no row and the first epoch trained writes best/. Returns the row, or null.
+    /// </summary>
+    public EpochMetrics? SaveStart(string outDir)
+    {
+        if (CompletedEpochs != 0) throw new InvalidOperationException("a run's start is written before its first epoch");
+        Directory.CreateDirectory(outDir);
+        if (validation.Count == 0)
+        {
+            TrainingCheckpoint.SaveBest(outDir, this, metrics: null);
+            TrainingCheckpoint.SaveLast(outDir, this, metrics: null);
+            return null;
+        }
+        var metrics = Evaluator.Evaluate(Model, validation, Math.Max(options.BatchSize, 256), device);
+        SaveEpoch(outDir, metrics);
+        return metrics;
     }
 
     (double Loss, int Restarted, long Images) TrainEpoch(int epoch, ITrainingObserver? observer)

@@ -37,4 +37,6 @@ public sealed record TrainingOptions
     public DecoderPath DecoderPath { get; init; } = DecoderPath.Auto;
     /// <summary>The path this run takes: <see cref="DecoderPath"/> resolved for its model and batch size.</summary>
     public DecoderPath ResolvedDecoderPath => DecoderPathChoice.Resolve(DecoderPath, Model, BatchSize);
+    /// <summary>The files the run's first weights were imported from (`import-pytorch`), recorded in every config.json of the run.</summary>
+    public IReadOnlyList<ImportedFile>? ImportedFrom { get; init; }
 }

@@ -10,6 +10,8 @@ public enum Arch
     Patch,
     /// <summary>Strided 4×4 convolutions down by p, two residual blocks, mirrored transposed convolutions.</summary>
     Conv,
+    /// <summary>Graphs trained elsewhere and brought in by <c>vqvae-export import</c>: no TorchSharp model; the shapes are the graphs' own.</summary>
+    Imported,
 }
 
 /// <summary>
@@ -39,8 +41,17 @@ public sealed record ModelConfig
     /// <summary>RVQ: how many codebooks of <see cref="CodebookSize"/> codes quantize one position in turn (1 for VQ and FSQ).</summary>
     public int Depth { get; init; } = 1;
 
-    [JsonIgnore] public int LatentHeight => Height / PatchSize;
-    [JsonIgnore] public int LatentWidth => Width / PatchSize;
+    /// <summary>
+    /// h and w of an imported model, as its graphs give them (a foreign encoder need not map p×p patches to codes);
+    /// absent for VqVaeMl's own architectures, whose grid is H/p × W/p.
+    /// </summary>
+    [JsonPropertyName("latent_height"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? GridHeight { get; init; }
+    [JsonPropertyName("latent_width"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? GridWidth { get; init; }
+
+    [JsonIgnore] public int LatentHeight => GridHeight ?? Height / PatchSize;
+    [JsonIgnore] public int LatentWidth => GridWidth ?? Width / PatchSize;
     /// <summary>The rules, description and code shape of <see cref="Quantizer"/>'s kind.</summary>
     [JsonIgnore] public QuantizerDescriptor QuantizerDescriptor => QuantizerDescriptor.For(Quantizer);
     /// <summary>How many codes one latent position holds: the depth for RVQ, else one.</summary>
@@ -90,11 +101,26 @@ public sealed record ModelConfig
         if (!Enum.IsDefined(Arch)) throw new InvalidDataException($"arch {(int)Arch} is not a known architecture");
         if (Channels is not (1 or 3)) throw new InvalidDataException($"channels must be 1 or 3, not {Channels}");
         if (Height < 1 || Width < 1) throw new InvalidDataException($"image size {Height}x{Width} is empty");
-        if (PatchSize < 1 || Height % PatchSize != 0 || Width % PatchSize != 0)
-            throw new InvalidDataException($"patch size {PatchSize} must divide the image size {Height}x{Width}");
+        ValidateGrid();
         if (HiddenSize < 1 || CodebookSize < 1) throw new InvalidDataException("hidden size and codebook size must be positive");
         if (ConvChannels < 1) throw new InvalidDataException("conv channels must be positive");
         ValidateQuantizer();
+    }
+
+    /// <summary>VqVaeMl's own models take the grid from p; an imported one states it and may have any p (0: none).</summary>
+    void ValidateGrid()
+    {
+        if (Arch == Arch.Imported)
+        {
+            if (GridHeight is not >= 1 || GridWidth is not >= 1)
+                throw new InvalidDataException($"an imported model needs its latent grid (latent_height, latent_width ≥ 1), not {GridHeight?.ToString() ?? "none"}x{GridWidth?.ToString() ?? "none"}");
+            if (PatchSize < 0) throw new InvalidDataException($"patch size {PatchSize} must not be negative");
+            return;
+        }
+        if (PatchSize < 1 || Height % PatchSize != 0 || Width % PatchSize != 0)
+            throw new InvalidDataException($"patch size {PatchSize} must divide the image size {Height}x{Width}");
+        if (GridHeight is { } h && h != Height / PatchSize || GridWidth is { } w && w != Width / PatchSize)
+            throw new InvalidDataException($"latent grid {GridHeight}x{GridWidth} is not the image size {Height}x{Width} over patch size {PatchSize}");
     }
 
     /// <summary>An unknown kind is refused by <see cref="QuantizerDescriptor.For"/>; each kind checks its own fields.</summary>

@@ -35,12 +35,14 @@ public static class VqVaeGraphs
     /// for VQ the nearest code by squared L2, written ‖z‖² − 2·z·Eᵀ + ‖E‖² (one MatMul, as SquaredDistances);
     /// for residual VQ the levels unrolled; for FSQ projection, bound, Round and the mixed-radix code.
     /// </summary>
-    public static ModelProto Quantizer(VqVaeModel model, CheckpointInfo info)
+    public static ModelProto Quantizer(VqVaeModel model, CheckpointInfo info) => Quantizer(QuantizerGraph.For(model), model, info);
+
+    /// <summary>The quantizer graph of <paramref name="quantizer"/>, whose module sits in <paramref name="root"/> (a model, or an imported codebook's holder).</summary>
+    public static ModelProto Quantizer(QuantizerGraph quantizer, nn.Module root, CheckpointInfo info)
     {
-        var c = model.Config;
-        var quantizer = QuantizerGraph.For(model);
+        var c = info.Model;
         var g = new OnnxGraphBuilder("vqvae_quantizer", quantizer.Doc);
-        var m = new ModuleOnnxMapper(g, model);
+        var m = new ModuleOnnxMapper(g, root);
         g.AddInput(OnnxContract.ZE, DataType.Float, LatentDims(c), $"float32 [N, {c.LatentHeight}, {c.LatentWidth}, {c.HiddenSize}] encoder output, NHWC.");
         quantizer.Quantize(m, OnnxContract.ZE);
         g.AddOutput(OnnxContract.Codes, DataType.Int64, CodeDims(c), quantizer.CodesDoc);
@@ -125,23 +127,29 @@ public static class VqVaeGraphs
 
     static ModelProto Finish(OnnxGraphBuilder g, CheckpointInfo info, GraphPrecision precision)
     {
+        foreach (var (key, value) in Metadata(info, precision)) g.AddMetadata(key, value);
+        return g.Build("VqVaeMl", typeof(VqVaeGraphs).Assembly.GetName().Version?.ToString(3) ?? "0.0.0");
+    }
+
+    /// <summary>The metadata_props every graph of a model folder carries (an imported graph too).</summary>
+    public static IEnumerable<(string Key, string Value)> Metadata(CheckpointInfo info, GraphPrecision precision)
+    {
         var c = info.Model;
         // The whole configuration as JSON for consumers that read it, plus single keys for quick look-ups.
         // "precision" is this graph's own arithmetic (an int8 folder's quantizer is float32).
         var json = JsonNode.Parse(info.ToJson())!.AsObject();
         json[OnnxContract.PrecisionField] = precision.MetadataValue();
-        g.AddMetadata(OnnxContract.MetadataKey, json.ToJsonString(ModelConfig.Json));
-        g.AddMetadata(OnnxContract.PrecisionKey, precision.MetadataValue());
-        g.AddMetadata(OnnxContract.ArchKey, KebabCase.Name(c.Arch));
-        g.AddMetadata(OnnxContract.ChannelsKey, c.Channels.ToString(CultureInfo.InvariantCulture));
-        g.AddMetadata(OnnxContract.HeightKey, c.Height.ToString(CultureInfo.InvariantCulture));
-        g.AddMetadata(OnnxContract.WidthKey, c.Width.ToString(CultureInfo.InvariantCulture));
-        g.AddMetadata(OnnxContract.PatchSizeKey, c.PatchSize.ToString(CultureInfo.InvariantCulture));
-        g.AddMetadata(OnnxContract.HiddenSizeKey, c.HiddenSize.ToString(CultureInfo.InvariantCulture));
-        g.AddMetadata(OnnxContract.CodebookSizeKey, c.CodebookSize.ToString(CultureInfo.InvariantCulture));
-        g.AddMetadata(OnnxContract.QuantizerKey, KebabCase.Name(c.Quantizer));
-        g.AddMetadata(OnnxContract.DepthKey, c.Depth.ToString(CultureInfo.InvariantCulture));
-        if (c.Levels != null) g.AddMetadata(OnnxContract.LevelsKey, c.Levels.ToString());
-        return g.Build("VqVaeMl", typeof(VqVaeGraphs).Assembly.GetName().Version?.ToString(3) ?? "0.0.0");
+        yield return (OnnxContract.MetadataKey, json.ToJsonString(ModelConfig.Json));
+        yield return (OnnxContract.PrecisionKey, precision.MetadataValue());
+        yield return (OnnxContract.ArchKey, KebabCase.Name(c.Arch));
+        yield return (OnnxContract.ChannelsKey, c.Channels.ToString(CultureInfo.InvariantCulture));
+        yield return (OnnxContract.HeightKey, c.Height.ToString(CultureInfo.InvariantCulture));
+        yield return (OnnxContract.WidthKey, c.Width.ToString(CultureInfo.InvariantCulture));
+        yield return (OnnxContract.PatchSizeKey, c.PatchSize.ToString(CultureInfo.InvariantCulture));
+        yield return (OnnxContract.HiddenSizeKey, c.HiddenSize.ToString(CultureInfo.InvariantCulture));
+        yield return (OnnxContract.CodebookSizeKey, c.CodebookSize.ToString(CultureInfo.InvariantCulture));
+        yield return (OnnxContract.QuantizerKey, KebabCase.Name(c.Quantizer));
+        yield return (OnnxContract.DepthKey, c.Depth.ToString(CultureInfo.InvariantCulture));
+        if (c.Levels != null) yield return (OnnxContract.LevelsKey, c.Levels.ToString());
     }
 }
