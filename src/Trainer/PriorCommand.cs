@@ -53,7 +53,7 @@ public static class PriorCommand
         try
         {
             var checkpointDir = Checkpoint.Resolve(runDir);
-            CheckOutput(outDir, runDir, checkpointDir, force, resume);
+            CheckOutput(outDir, runDir, checkpointDir, parse.GetValue(Classifier), force, resume);
             var options = Options(parse, checkpointDir);
             if (resume) options = PriorCheckpoint.ResumedOptions(outDir, options, parse.GetValue(Epochs));
             var device = DeviceChoice.Resolve(options.Device);
@@ -123,16 +123,18 @@ public static class PriorCommand
     }
 
     /// <summary>
-    /// The run's checkpoint and the images it was trained on are inputs: the prior may not be, hold or lie inside
-    /// them. It may lie inside the run (its default, RUN/prior) but not be or hold it; --force replaces only a prior.
+    /// The run's checkpoint, the images it was trained on and a --classifier folder are inputs: the prior may not be,
+    /// hold or lie inside them. It may lie inside the run (its default, RUN/prior) but not be or hold it; --force
+    /// replaces only a prior.
     /// </summary>
-    static void CheckOutput(string outDir, string runDir, string checkpointDir, bool force, bool resume)
+    static void CheckOutput(string outDir, string runDir, string checkpointDir, string? classifier, bool force, bool resume)
     {
         var inputs = new List<(string, string)> { ("--model", checkpointDir) };
         // Given a checkpoint folder itself, it is the run: RUN/best/prior is then its default output.
         if (FullPath(checkpointDir) == FullPath(runDir)) inputs.Clear();
         var data = Checkpoint.ReadInfo(checkpointDir).Training?.DataPath;
         if (!string.IsNullOrEmpty(data)) inputs.Add(("the run's data folder", data));
+        if (classifier is not null) inputs.Add(("--classifier", classifier));
         (string, string)[] runs = [("--model", runDir)];
         if (resume) OutputFolder.RefuseOverlap(outDir, inputs, runs);
         else OutputFolder.Check(outDir, force, Tool, inputs, runs: runs);

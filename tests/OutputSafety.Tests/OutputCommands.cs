@@ -61,8 +61,9 @@ internal static class OutputCommands
         ["vqvae-train prior"] =
         [
             new(PriorCommand.Tool, OutputKind.Folder, "--out", o =>
-                ["--model", World.Run, "--out", o, "--epochs", "1", "--max-steps-per-epoch", "1", "--channels", "8", "--layers", "2", "--batch-size", "4", "--device", "cpu", "--threads", "1"],
-                Run, Checkpoint, RunData),
+                ["--model", World.Run, "--out", o, "--epochs", "1", "--max-steps-per-epoch", "1", "--channels", "8", "--layers", "2", "--batch-size", "4", "--device", "cpu", "--threads", "1",
+                 "--classifier", World.Classifier],
+                Run, Checkpoint, RunData, new Input("classifier folder", World.Classifier)),
         ],
         ["vqvae-train classifier train"] =
         [
