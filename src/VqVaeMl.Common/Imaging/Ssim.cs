@@ -3,9 +3,10 @@ namespace VqVaeMl.Common.Imaging;
 /// <summary>
 /// Structural similarity (Wang et al. 2004) as scikit-image's <c>structural_similarity</c> computes it with
 /// <c>gaussian_weights=True, sigma=1.5, use_sample_covariance=False, data_range=1</c>: local means, variances and
-/// covariance by an 11-tap Gaussian (σ 1.5, cut at 3.5 σ) along rows and columns, edges mirrored with the edge
-/// pixel repeated (scipy's 'reflect'), population (co)variances, C1 = 0.01², C2 = 0.03², the map averaged over
-/// the pixels at least 5 from every edge, then over the channels. One implementation for the trainer's
+/// covariance by an 11-tap Gaussian (σ 1.5, cut at 3.5 σ) along rows and columns, population (co)variances,
+/// C1 = 0.01², C2 = 0.03², the map averaged over the pixels at least 5 from every edge, then over the channels.
+/// Those pixels' windows stay inside the image, so scikit-image's mirrored edges (scipy's 'reflect') never
+/// reach the mean and are not computed. One implementation for the trainer's
 /// validation and vqvae-score's metrics, so the two report the same figure for the same pixels.
 /// </summary>
 public static class Ssim
@@ -67,27 +68,30 @@ public static class Ssim
         return sum / ((height - 2 * Radius) * (width - 2 * Radius));
     }
 
-    /// <summary>The Gaussian along rows, then along columns, in place.</summary>
+    /// <summary>
+    /// The Gaussian along rows, then along columns, in place, where the mean reads it: the pixels at least
+    /// <see cref="Radius"/> from every edge. Their windows lie inside the image, so no mirrored value enters
+    /// the mean and the edges need no filtering (the row pass still covers every row the column pass reads).
+    /// </summary>
     static void Filter(double[] map, double[] scratch, int height, int width)
     {
+        var taps = Taps.AsSpan();
         for (int r = 0; r < height; r++)
-            for (int col = 0; col < width; col++)
+            for (int col = Radius; col < width - Radius; col++)
             {
+                var row = map.AsSpan(r * width + col - Radius, Window);
                 double s = 0;
-                for (int k = -Radius; k <= Radius; k++) s += Taps[k + Radius] * map[r * width + Reflect(col + k, width)];
+                for (int k = 0; k < Window; k++) s += taps[k] * row[k];
                 scratch[r * width + col] = s;
             }
-        for (int r = 0; r < height; r++)
-            for (int col = 0; col < width; col++)
+        for (int r = Radius; r < height - Radius; r++)
+            for (int col = Radius; col < width - Radius; col++)
             {
                 double s = 0;
-                for (int k = -Radius; k <= Radius; k++) s += Taps[k + Radius] * scratch[Reflect(r + k, height) * width + col];
+                for (int k = 0; k < Window; k++) s += taps[k] * scratch[(r + k - Radius) * width + col];
                 map[r * width + col] = s;
             }
     }
-
-    /// <summary>scipy's 'reflect': … c b a | a b c … (the window never reaches past one mirror: sides ≥ 11).</summary>
-    static int Reflect(int i, int n) => i < 0 ? -i - 1 : i >= n ? 2 * n - i - 1 : i;
 
     static double[] GaussianTaps()
     {
