@@ -1,7 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Text.Json;
 using VqVae.Checkpoints;
 using VqVae.Imaging;
+using VqVae.Model;
+using VqVae.Prior;
 using VqVae.Training;
 
 namespace VqVae.Trainer;
@@ -13,33 +16,43 @@ public static class ReportCommand
     {
         var runs = new Argument<string[]>("runs") { Description = "Training output folders", Arity = ArgumentArity.OneOrMore };
         var chart = new Option<string?>("--rate-distortion") { Description = "Also draw the runs' validation PSNR against bits per image into this PNG, one labelled point per run" };
-        var command = new Command("report", "Print a markdown table of training runs: best validation MSE, PSNR, SSIM, Fréchet distance of digits, codes in use, perplexity, training time.")
+        var pictures = new Option<string?>("--reconstructions")
         {
-            runs, chart,
+            Description = $"Also draw one PNG of {ReconstructionComparison.DefaultImages} validation images in its first row and each run's reconstructions of them below, one row per run in the order given",
+        };
+        var command = new Command("report", "Print a markdown table of training runs: best validation MSE, PSNR, SSIM, Fréchet distance of digits (reconstructions, and the prior's samples where `prior --classifier` measured them), codes in use, perplexity, training time.")
+        {
+            runs, chart, pictures,
         };
         command.SetAction(parse =>
         {
             try
             {
                 var folders = parse.GetValue(runs)!;
-                // Checked before the table is printed, so a refused chart leaves no half-done output.
-                if (parse.GetValue(chart) is { } target)
-                    try { OutputFile.Check(target, "--rate-distortion", folders.Select(run => ("the run", run))); }
-                    catch (OutputRefusedException e) { return TrainerCli.Fail(e.Message); }
+                // Checked before the table is printed, so a refused picture leaves no half-done output.
+                foreach (var (option, target) in new[] { ("--rate-distortion", parse.GetValue(chart)), ("--reconstructions", parse.GetValue(pictures)) })
+                    if (target is not null)
+                        try { OutputFile.Check(target, option, folders.Select(run => ("the run", run))); }
+                        catch (OutputRefusedException e) { return TrainerCli.Fail(e.Message); }
                 // Every run is read before anything is printed: a refused one leaves no half table.
                 var best = folders.Select(run => (Run: run, Info: Checkpoint.ReadInfo(RunFolder(run)))).ToList();
                 var rows = best.Select(b => Row(b.Run, b.Info)).ToList();
-                Console.WriteLine("| run | arch | quantizer | codebook | lr | best epoch | bits per image | val MSE | PSNR (dB) | SSIM | Fréchet (digits) | active codes | perplexity | training minutes |");
-                Console.WriteLine("| --- | --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+                // Drawn before the table is printed: runs it cannot compare leave no output at all.
+                if (parse.GetValue(pictures) is { } comparison)
+                    ReconstructionComparison.Save(comparison, best.Select(b => RunFolder(b.Run)).ToList());
+                Console.WriteLine("| run | arch | quantizer | codebook | lr | best epoch | bits per image | val MSE | PSNR (dB) | SSIM | Fréchet (digits) | Fréchet (prior samples) | active codes | perplexity | training minutes |");
+                Console.WriteLine("| --- | --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
                 foreach (var row in rows) Console.WriteLine(row);
                 if (parse.GetValue(chart) is { } png)
                 {
                     RateDistortionPlot.Save(png, best.Select(b => Point(b.Run, b.Info)).ToList(), "Rate and distortion of the runs (validation set)");
                     Console.WriteLine($"→ {png}");
                 }
+                if (parse.GetValue(pictures) is { } picture)
+                    Console.WriteLine($"→ {picture} (rows: validation images, {string.Join(", ", folders.Select(RunName))})");
                 return 0;
             }
-            catch (InvalidDataException e) { return TrainerCli.Fail(e.Message); }
+            catch (Exception e) when (e is InvalidDataException or DirectoryNotFoundException or FileNotFoundException) { return TrainerCli.Fail(e.Message); }
         });
         return command;
     }
@@ -75,7 +88,16 @@ public static class ReportCommand
             info.Training?.Adversarial is { } adv ? string.Create(CultureInfo.InvariantCulture, $"adversarial from step {adv.DiscStart}, w {adv.DiscWeight}") : null,
         }.Where(s => s != null));
         return string.Create(CultureInfo.InvariantCulture,
-            $"| {RunName(run)} | {KebabCase.Name(model.Arch)} | {model.QuantizerDescriptor.Describe(model)} | {codebook} | {info.Training?.LearningRate:G3} | {info.Epoch} | {model.BitsPerImage:F0} | {m.ValidationMse:F4} | {m.ValidationPsnr:F2} | {Optional(m.ValidationSsim, "F4")} | {Optional(m.ValidationFrechet, "F2")} | {PerLevel(m.ActiveCodes.ToString(CultureInfo.InvariantCulture), m.LevelActiveCodes?.Select(a => a.ToString(CultureInfo.InvariantCulture)))} | {PerLevel(m.Perplexity.ToString("F1", CultureInfo.InvariantCulture), m.LevelPerplexity?.Select(p => p.ToString("F1", CultureInfo.InvariantCulture)))} | {history.Sum() / 60:F1} |");
+            $"| {RunName(run)} | {KebabCase.Name(model.Arch)} | {model.QuantizerDescriptor.Describe(model)} | {codebook} | {info.Training?.LearningRate:G3} | {info.Epoch} | {model.BitsPerImage:F0} | {m.ValidationMse:F4} | {m.ValidationPsnr:F2} | {Optional(m.ValidationSsim, "F4")} | {Optional(m.ValidationFrechet, "F2")} | {Optional(PriorSamplesFrechet(run), "F2")} | {PerLevel(m.ActiveCodes.ToString(CultureInfo.InvariantCulture), m.LevelActiveCodes?.Select(a => a.ToString(CultureInfo.InvariantCulture)))} | {PerLevel(m.Perplexity.ToString("F1", CultureInfo.InvariantCulture), m.LevelPerplexity?.Select(p => p.ToString("F1", CultureInfo.InvariantCulture)))} | {history.Sum() / 60:F1} |");
+    }
+
+    /// <summary>The distance `prior --classifier` measured for the run's prior (its default folder), if it did.</summary>
+    static double? PriorSamplesFrechet(string run)
+    {
+        var file = Path.Combine(run, PriorCheckpoint.DefaultFolder, PriorSampleFrechet.File);
+        if (!File.Exists(file)) return null;
+        try { return JsonSerializer.Deserialize<SampleFrechet>(File.ReadAllText(file), ModelConfig.Json)?.FrechetDistance; }
+        catch (JsonException e) { throw new InvalidDataException($"{file}: not a sample-frechet.json ({e.Message})"); }
     }
 
     static RateDistortionPoint Point(string run, CheckpointInfo info) =>

@@ -50,6 +50,14 @@ public class FrechetCliTests
         Assert.Equal(1000, measured.Samples);
         Assert.True(measured.ReferenceDigits > 0 && measured.FrechetDistance > 0);
         Assert.Contains($"Fréchet distance of 1000 samples from {measured.ReferenceDigits} validation digits", prior.Stdout);
+
+        // report shows the prior's distance beside the reconstructions' once the prior has measured it.
+        var withPrior = ChildProcess.Run(Trainer, "report", run);
+        Assert.True(withPrior.ExitCode == 0, withPrior.Stderr);
+        var row = withPrior.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        int priorColumn = row[0].Split('|').Select(c => c.Trim()).ToList().IndexOf("Fréchet (prior samples)");
+        Assert.Equal(measured.FrechetDistance.ToString("F2", CultureInfo.InvariantCulture), row[2].Split('|')[priorColumn].Trim());
+        Assert.Equal("—", lines[2].Split('|')[priorColumn].Trim());
     }
 
     [Fact]
