@@ -29,13 +29,20 @@ public static class ReportCommand
             try
             {
                 var folders = parse.GetValue(runs)!;
-                // Checked before the table is printed, so a refused picture leaves no half-done output.
-                foreach (var (option, target) in new[] { ("--rate-distortion", parse.GetValue(chart)), ("--reconstructions", parse.GetValue(pictures)) })
-                    if (target is not null)
-                        try { OutputFile.Check(target, option, folders.Select(run => ("the run", run))); }
-                        catch (OutputRefusedException e) { return TrainerCli.Fail(e.Message); }
                 // Every run is read before anything is printed: a refused one leaves no half table.
                 var best = folders.Select(run => (Run: run, Info: Checkpoint.ReadInfo(RunFolder(run)))).ToList();
+                // Checked before the table is printed, so a refused picture leaves no half-done output. The
+                // reconstructions picture also reads the runs' data folders.
+                var runInputs = folders.Select(run => ("the run", run)).ToList();
+                var dataInputs = best.Where(b => b.Info.Training is not null).Select(b => ("the run's data folder", b.Info.Training!.DataPath));
+                foreach (var (option, target, inputs) in new[]
+                {
+                    ("--rate-distortion", parse.GetValue(chart), runInputs),
+                    ("--reconstructions", parse.GetValue(pictures), runInputs.Concat(dataInputs).ToList()),
+                })
+                    if (target is not null)
+                        try { OutputFile.Check(target, option, inputs); }
+                        catch (OutputRefusedException e) { return TrainerCli.Fail(e.Message); }
                 var rows = best.Select(b => Row(b.Run, b.Info)).ToList();
                 // Drawn before the table is printed: runs it cannot compare leave no output at all.
                 if (parse.GetValue(pictures) is { } comparison)

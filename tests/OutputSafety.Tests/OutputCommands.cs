@@ -74,6 +74,8 @@ internal static class OutputCommands
         [
             new(TrainerCli.Tool, OutputKind.File, "--rate-distortion", o => [World.Run, "--rate-distortion", o],
                 new Input("the run it reads", World.Run), new Input("the run's metrics.csv", "run/metrics.csv", IsFolder: false)),
+            new(TrainerCli.Tool, OutputKind.File, "--reconstructions", o => [World.Run, "--reconstructions", o],
+                new Input("the run it reads", World.Run), new Input("the run's metrics.csv", "run/metrics.csv", IsFolder: false), RunData),
         ],
         ["vqvae-train fetch-data"] =
         [
