@@ -92,7 +92,7 @@ public static class ReportCommand
             c.KmeansInit ? "k-means init" : null,
             c.DeadCodeThreshold > 0 ? $"dead < {c.DeadCodeThreshold}" : null,
             KebabCase.Name(c.Estimator),
-            info.Training?.Adversarial is { } adv ? string.Create(CultureInfo.InvariantCulture, $"adversarial from step {adv.DiscStart}, w {adv.DiscWeight}") : null,
+            info.Training?.Adversarial is { } adv ? string.Create(CultureInfo.InvariantCulture, $"adversarial from step {adv.DiscStart}{(adv.DiscWarmup > 0 ? $" (D alone for {adv.DiscWarmup})" : "")}, w {adv.DiscWeight}") : null,
         }.Where(s => s != null));
         return string.Create(CultureInfo.InvariantCulture,
             $"| {RunName(run)} | {KebabCase.Name(model.Arch)} | {model.QuantizerDescriptor.Describe(model)} | {codebook} | {info.Training?.LearningRate:G3} | {info.Epoch} | {model.BitsPerImage:F0} | {m.ValidationMse:F4} | {m.ValidationPsnr:F2} | {Optional(m.ValidationSsim, "F4")} | {Optional(m.ValidationFrechet, "F2")} | {Optional(PriorSamplesFrechet(run), "F2")} | {PerLevel(m.ActiveCodes.ToString(CultureInfo.InvariantCulture), m.LevelActiveCodes?.Select(a => a.ToString(CultureInfo.InvariantCulture)))} | {PerLevel(m.Perplexity.ToString("F1", CultureInfo.InvariantCulture), m.LevelPerplexity?.Select(p => p.ToString("F1", CultureInfo.InvariantCulture)))} | {history.Sum() / 60:F1} |");

@@ -44,6 +44,7 @@ public static class TrainCommand
     static readonly Option<bool> Adversarial = new("--adversarial") { Description = "Add VQGAN's adversarial loss: a PatchGAN discriminator, hinge loss, adaptive weight at the decoder's last layer" };
     static readonly Option<int?> DiscStart = new("--disc-start") { Description = $"With --adversarial: the training step from which it trains (default {new AdversarialTraining().DiscStart})" };
     static readonly Option<double?> DiscWeight = new("--disc-weight") { Description = $"With --adversarial: w, the factor on its adaptive weight (default {new AdversarialTraining().DiscWeight})" };
+    static readonly Option<int?> DiscWarmup = new("--disc-warmup") { Description = "With --adversarial: steps from --disc-start in which the discriminator trains alone before its term enters the model's loss (default 0: both from --disc-start)" };
 
     public static Command Create()
     {
@@ -52,7 +53,7 @@ public static class TrainCommand
         {
             Preset, Data, Epochs, Out, Force, Resume, HiddenSize, CodebookSize, PatchSize, BatchSize, Lr, Beta, Seed, Ste,
             Quantizer, Levels, Depth, DeviceName, Threads, Arch, ImageSize, Channels, CodebookUpdate, KmeansInit, DeadCodeThreshold, EmaDecay, DecoderPathName, MaxSteps, CacheDir,
-            Classifier, Adversarial, DiscStart, DiscWeight,
+            Classifier, Adversarial, DiscStart, DiscWeight, DiscWarmup,
         };
         command.SetAction(parse =>
         {
@@ -126,12 +127,12 @@ public static class TrainCommand
         return options;
     }
 
-    /// <summary>--adversarial and its settings; --disc-start or --disc-weight without it is refused.</summary>
+    /// <summary>--adversarial and its settings; --disc-start, --disc-weight or --disc-warmup without it is refused.</summary>
     static AdversarialTraining? AdversarialFrom(ParseResult parse, ModelConfig model)
     {
         if (!parse.GetValue(Adversarial))
         {
-            foreach (var option in new Option[] { DiscStart, DiscWeight })
+            foreach (var option in new Option[] { DiscStart, DiscWeight, DiscWarmup })
                 if (parse.GetResult(option) is { Implicit: false }) throw new ArgumentException($"{option.Name}: only with --adversarial");
             return null;
         }
@@ -140,6 +141,7 @@ public static class TrainCommand
         {
             DiscStart = parse.GetValue(DiscStart) ?? defaults.DiscStart,
             DiscWeight = parse.GetValue(DiscWeight) ?? defaults.DiscWeight,
+            DiscWarmup = parse.GetValue(DiscWarmup) ?? defaults.DiscWarmup,
         };
         settings.Validate();
         if (Math.Min(model.Height, model.Width) < PatchDiscriminator.MinImageSize)

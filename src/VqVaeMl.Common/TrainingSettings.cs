@@ -72,11 +72,18 @@ public sealed record AdversarialTraining
     public int DiscStart { get; init; } = 1000;
     /// <summary>w, the factor on the adaptive weight λ (taming-transformers' VQGAN configurations use 0.8).</summary>
     public double DiscWeight { get; init; } = 0.8;
+    /// <summary>
+    /// Steps from <see cref="DiscStart"/> in which the discriminator trains alone, before its term enters the
+    /// model's loss: the adaptive weight gives the term full strength at once, against a discriminator that has
+    /// learnt nothing yet. 0 starts both together, as taming-transformers does.
+    /// </summary>
+    public int DiscWarmup { get; init; }
 
     /// <summary>Throws with the problem named when a value cannot train.</summary>
     public void Validate()
     {
         if (DiscStart < 0) throw new InvalidDataException($"--disc-start must be 0 or more, not {DiscStart}");
+        if (DiscWarmup < 0) throw new InvalidDataException($"--disc-warmup must be 0 or more, not {DiscWarmup}");
         if (!double.IsFinite(DiscWeight) || DiscWeight <= 0) throw new InvalidDataException($"--disc-weight must be a finite number > 0, not {DiscWeight}");
     }
 }

@@ -10,7 +10,8 @@ namespace VqVae.Adversarial;
 /// <see cref="AdversarialTraining.DiscStart"/> on, the model's loss gains λ·L_G with L_G = −mean D(x̂), and the
 /// PatchGAN discriminator D takes one hinge-loss step per batch. λ = w · ‖∇L_rec‖ / (‖∇L_G‖ + 1e-4), both gradients
 /// taken at the decoder's last layer, so the adversarial push is as strong there as the reconstruction's whatever
-/// their scales. Before the start step nothing of this runs (the discriminator is not trained either, as in taming).
+/// their scales. Before the start step nothing of this runs (the discriminator is not trained either, as in taming);
+/// with a warm-up, the discriminator trains alone for <see cref="AdversarialTraining.DiscWarmup"/> steps before λ·L_G joins.
 /// </summary>
 public sealed class AdversarialLoss
 {
@@ -28,13 +29,16 @@ public sealed class AdversarialLoss
         Optimizer = optim.Adam(Discriminator.parameters(), lr: learningRate, beta1: 0.5, beta2: 0.9);
     }
 
-    /// <summary>Whether the adversarial term is on at this optimizer step (counted from 0 over the whole run).</summary>
+    /// <summary>Whether the discriminator trains at this optimizer step (counted from 0 over the whole run).</summary>
     public bool IsActive(long step) => step >= settings.DiscStart;
+
+    /// <summary>Whether λ·L_G is part of the model's loss at this step: after the discriminator's warm-up.</summary>
+    public bool DrivesTheModel(long step) => step >= (long)settings.DiscStart + settings.DiscWarmup;
 
     /// <summary>The model's loss for this step: <paramref name="loss"/>'s total, plus λ·L_G once the term is on.</summary>
     public Tensor GeneratorLoss(VqVaeModel model, VqVaeOutput output, VqVaeLoss loss, long step)
     {
-        if (!IsActive(step)) return loss.Total;
+        if (!DrivesTheModel(step)) return loss.Total;
         Discriminator.train();
         var generator = -Discriminator.forward(output.Reconstruction).mean();
         return loss.Total + AdaptiveWeight(loss.Reconstruction, generator, LastLayer(model)) * generator;

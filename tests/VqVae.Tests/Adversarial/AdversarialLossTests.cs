@@ -1,5 +1,6 @@
 using VqVae.Adversarial;
 using VqVae.Checkpoints;
+using VqVae.Model;
 using VqVae.Training;
 using static TorchSharp.torch;
 
@@ -54,6 +55,28 @@ public class AdversarialLossTests
             Assert.Equal(epoch == 2, moved);
         }));
         Assert.True(loop.History.All(m => double.IsFinite(m.ValidationMse)));
+    }
+
+    [Fact]
+    public void During_the_warm_up_the_discriminator_trains_and_the_model_loss_is_the_reconstructions_alone()
+    {
+        manual_seed(3);
+        var model = new ModelConfig { Arch = Arch.Conv, Channels = 1, Height = 28, Width = 28, PatchSize = 4, HiddenSize = 8, CodebookSize = 8, ConvChannels = 8 };
+        using var vqvae = new VqVaeModel(model);
+        var adversarial = new AdversarialLoss(new AdversarialTraining { DiscStart = 2, DiscWarmup = 3 }, 1, 1e-3, CPU);
+        var x = rand(4, 1, 28, 28);
+        var output = vqvae.forward(x);
+        var loss = VqVaeModel.Loss(output, x);
+        foreach (var (step, trains, drives) in new[] { (1L, false, false), (2L, true, false), (4L, true, false), (5L, true, true) })
+        {
+            Assert.Equal(trains, adversarial.IsActive(step));
+            Assert.Equal(drives, adversarial.DrivesTheModel(step));
+            var total = adversarial.GeneratorLoss(vqvae, output, loss, step);
+            Assert.Equal(!drives, total.item<float>() == loss.Total.item<float>());
+        }
+        var before = Weights(adversarial.Discriminator);
+        adversarial.DiscriminatorStep(x, output.Reconstruction, step: 2);
+        Assert.False(Weights(adversarial.Discriminator).Zip(before).All(p => p.First.equal(p.Second).all().item<bool>()));
     }
 
     static List<Tensor> Weights(TorchSharp.torch.nn.Module module) => module.parameters().Select(p => p.detach().clone()).ToList();

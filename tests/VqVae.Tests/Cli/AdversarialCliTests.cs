@@ -21,7 +21,7 @@ public class AdversarialCliTests
     public void A_resumed_adversarial_run_ends_with_the_weights_of_an_unbroken_one()
     {
         using var dir = new TempFolder();
-        string[] adversarial = ["--adversarial", "--disc-start", "2", "--disc-weight", "0.5"];
+        string[] adversarial = ["--adversarial", "--disc-start", "2", "--disc-weight", "0.5", "--disc-warmup", "3"];
         var unbroken = dir.File("unbroken");
         var straight = ChildProcess.Run(Trainer, Args(unbroken, "2", adversarial));
         Assert.True(straight.ExitCode == 0, straight.Stderr + straight.Stdout);
@@ -35,7 +35,7 @@ public class AdversarialCliTests
         // The discriminator trains the model; best/ (what export, score and report read) holds the model alone.
         Assert.False(File.Exists(Path.Combine(broken, Checkpoint.BestFolder, AdversarialLoss.DiscriminatorFile)));
         var settings = Checkpoint.ReadInfo(last).Training!.Adversarial;
-        Assert.Equal(new AdversarialTraining { DiscStart = 2, DiscWeight = 0.5 }, settings);
+        Assert.Equal(new AdversarialTraining { DiscStart = 2, DiscWeight = 0.5, DiscWarmup = 3 }, settings);
         using (var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(last, Checkpoint.ConfigFile))))
             Assert.Equal(2, config.RootElement.GetProperty("training").GetProperty("adversarial").GetProperty("disc_start").GetInt32());
 
@@ -55,6 +55,8 @@ public class AdversarialCliTests
     [InlineData(new[] { "--disc-start", "5" }, "--disc-start: only with --adversarial")]
     [InlineData(new[] { "--adversarial", "--disc-weight", "0" }, "--disc-weight must be a finite number > 0, not 0")]
     [InlineData(new[] { "--adversarial", "--disc-start", "-1" }, "--disc-start must be 0 or more, not -1")]
+    [InlineData(new[] { "--disc-warmup", "5" }, "--disc-warmup: only with --adversarial")]
+    [InlineData(new[] { "--adversarial", "--disc-warmup", "-2" }, "--disc-warmup must be 0 or more, not -2")]
     [InlineData(new[] { "--adversarial", "--image-size", "8" }, "--adversarial: the discriminator needs images of at least 12×12, not 8×8")]
     public void Bad_adversarial_options_are_refused_in_one_line(string[] options, string message)
     {
