@@ -18,6 +18,12 @@ public static class ReconstructionComparison
     {
         if (checkpointFolders.Count == 0) throw new ArgumentException("no runs to compare", nameof(checkpointFolders));
         var infos = checkpointFolders.Select(Checkpoint.ReadInfo).ToList();
+        foreach (var (folder, info) in checkpointFolders.Zip(infos))
+        {
+            var data = CodeMaps.DataOptions(info).DataPath;
+            if (!Directory.Exists(data))
+                throw new DirectoryNotFoundException($"{folder}: the run's data folder {data} is gone (the picture shows its validation images)");
+        }
         var first = CodeMaps.DataOptions(infos[0]);
         for (int i = 1; i < infos.Count; i++) CheckSameImages(checkpointFolders[0], first, checkpointFolders[i], CodeMaps.DataOptions(infos[i]));
 

@@ -95,6 +95,17 @@ public class ReportCliTests
         Assert.Equal("", result.Stdout);
         Assert.False(File.Exists(picture));
 
+        // A run whose data folder is gone: named in one line (the run records the folder it trained on).
+        var moved = Path.Combine(dir.Path, "moved");
+        var config = Path.Combine(sprites, Checkpoint.BestFolder, Checkpoint.ConfigFile);
+        File.WriteAllText(config, File.ReadAllText(config).Replace(System.Text.Json.JsonSerializer.Serialize(TestData.PokemonDir), System.Text.Json.JsonSerializer.Serialize(moved)));
+        var gone = ChildProcess.Run(Trainer, "report", sprites, "--reconstructions", picture);
+        Assert.Equal(2, gone.ExitCode);
+        Assert.Equal($"error: {Checkpoint.Resolve(sprites)}: the run's data folder {moved} is gone (the picture shows its validation images)",
+            Assert.Single(gone.Stderr.TrimEnd().Split('\n')));
+        Assert.Equal("", gone.Stdout);
+        Assert.False(File.Exists(picture));
+
         var intoRun = ChildProcess.Run(Trainer, "report", digits, "--reconstructions", Path.Combine(digits, "side-by-side.png"));
         Assert.Equal(2, intoRun.ExitCode);
         Assert.Single(intoRun.Stderr.TrimEnd().Split('\n'));
