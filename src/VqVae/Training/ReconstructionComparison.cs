@@ -8,7 +8,7 @@ namespace VqVae.Training;
 /// <summary>
 /// One picture that compares runs trained on the same data: a row of validation images, then each run's
 /// best checkpoint's reconstructions of the same images, one row per run in the order given. The images are
-/// the first of those each run's reconstructions.png shows (the validation set shuffled by the first run's seed).
+/// the first ones the first run's reconstructions.png shows (its validation set shuffled by its seed).
 /// </summary>
 public static class ReconstructionComparison
 {
