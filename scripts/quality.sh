@@ -42,6 +42,7 @@ declare -A runs=(
   # The same with a quarter of the adaptive weight, and with the discriminator trained alone for 100 steps first.
   [mnist-conv-adv-w02]="--preset mnist-plus --arch conv --adversarial --disc-start 100 --disc-weight 0.2"
   [mnist-conv-adv-warmup]="--preset mnist-plus --arch conv --adversarial --disc-start 50 --disc-warmup 100"
+  [pokemon-conv-adv-w02]="--preset pokemon-plus --arch conv --adversarial --disc-start 150 --disc-weight 0.2"
 )
 names=("$@")
 all=0
@@ -49,7 +50,7 @@ all=0
 [ $all = 0 ] || names=(mnist-post mnist-ema mnist-kmeans mnist-deadcode mnist-plus mnist-conv pokemon-post pokemon-plus pokemon-conv
                        mnist-conv-rotation mnist-conv-fsq mnist-conv-fsq-5-5-5 mnist-conv-fsq-4-4-4-2 mnist-conv-rvq2 mnist-conv-rvq4
                        pokemon-conv-rotation pokemon-conv-fsq pokemon-conv-fsq-5-5-5 pokemon-conv-rvq2 pokemon-conv-rvq4
-                       mnist-conv-adv pokemon-conv-adv mnist-conv-adv-w02 mnist-conv-adv-warmup)
+                       mnist-conv-adv pokemon-conv-adv mnist-conv-adv-w02 mnist-conv-adv-warmup pokemon-conv-adv-w02)
 for name in "${names[@]}"; do  # every name checked before hours of training start
   [ -n "${runs[$name]+set}" ] || { echo "quality.sh: $name: unknown run (expected one of: ${!runs[*]})" >&2; exit 2; }
 done
