@@ -17,15 +17,12 @@ public static class ReconstructionComparison
     public static void Save(string path, IReadOnlyList<string> checkpointFolders, int images = DefaultImages)
     {
         if (checkpointFolders.Count == 0) throw new ArgumentException("no runs to compare", nameof(checkpointFolders));
-        var infos = checkpointFolders.Select(Checkpoint.ReadInfo).ToList();
-        foreach (var (folder, info) in checkpointFolders.Zip(infos))
-        {
-            var data = CodeMaps.DataOptions(info).DataPath;
-            if (!Directory.Exists(data))
-                throw new DirectoryNotFoundException($"{folder}: the run's data folder {data} is gone (the picture shows its validation images)");
-        }
-        var first = CodeMaps.DataOptions(infos[0]);
-        for (int i = 1; i < infos.Count; i++) CheckSameImages(checkpointFolders[0], first, checkpointFolders[i], CodeMaps.DataOptions(infos[i]));
+        var runs = checkpointFolders.Select(folder => CodeMaps.DataOptions(Checkpoint.ReadInfo(folder))).ToList();
+        foreach (var (folder, run) in checkpointFolders.Zip(runs))
+            if (!Directory.Exists(run.DataPath))
+                throw new DirectoryNotFoundException($"{folder}: the run's data folder {run.DataPath} is gone (the picture shows its validation images)");
+        var first = runs[0];
+        for (int i = 1; i < runs.Count; i++) CheckSameImages(checkpointFolders[0], first, checkpointFolders[i], runs[i]);
 
         using var _ = no_grad();
         using var scope = NewDisposeScope();
